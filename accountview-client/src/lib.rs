@@ -1,0 +1,3 @@
+//! Typed async client for the Visma AccountView.Net web API.
+//!
+//! This crate is being built; see the workspace README.

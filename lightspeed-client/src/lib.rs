@@ -1,0 +1,3 @@
+//! Typed async client for the Lightspeed eCom (C-Series) REST API.
+//!
+//! This crate is being built; see the workspace README.

@@ -1,0 +1,3 @@
+//! Stateful simulators of Lightspeed eCom and AccountView.Net.
+//!
+//! This crate is being built; see the workspace README.

@@ -1,0 +1,3 @@
+//! Vendor-neutral domain model, traits, flows and state stores for Koppel.
+//!
+//! This crate is being built; see the workspace README.
