@@ -1,0 +1,1 @@
+//! datamapper (being built).
