@@ -1,0 +1,206 @@
+//! One HTTP attempt and the rules shared by every call: the client-side timeout, request counting,
+//! tracing, response classification and the retry decision.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::StatusCode;
+use serde::Deserialize;
+
+use crate::error::{Error, Result, snippet};
+use crate::retry::RetryPolicy;
+use crate::stats::StatsCounters;
+use crate::transport::{HttpRequest, HttpResponse, Transport};
+
+/// The transport plus the policies every request follows.
+#[derive(Debug)]
+pub(crate) struct HttpCore {
+    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) stats: StatsCounters,
+}
+
+impl HttpCore {
+    /// Sends one attempt under the client's own timeout (so a custom transport cannot hang the client).
+    pub(crate) async fn send_once(&self, request: HttpRequest) -> Result<HttpResponse> {
+        self.stats.request();
+        let started = tokio::time::Instant::now();
+        let method = request.method.clone();
+        let path = request.url.path().to_owned();
+        let outcome = tokio::time::timeout(self.timeout, self.transport.send(request)).await;
+        match outcome {
+            Err(_elapsed) => {
+                tracing::debug!(%method, %path, "request timed out");
+                Err(Error::Timeout)
+            }
+            Ok(Err(e)) => {
+                tracing::debug!(%method, %path, error = %e, "transport error");
+                Err(e.into())
+            }
+            Ok(Ok(response)) => {
+                tracing::debug!(
+                    %method,
+                    %path,
+                    status = response.status.as_u16(),
+                    elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                    "response"
+                );
+                Ok(response)
+            }
+        }
+    }
+
+    /// The wait before the next attempt, or `None` when `error` must be returned.
+    ///
+    /// Reads (`idempotent`) are retried on any retryable error; writes only when the request certainly
+    /// did not reach the server.
+    pub(crate) fn retry_delay(
+        &self,
+        error: &Error,
+        idempotent: bool,
+        attempt: u32,
+    ) -> Option<Duration> {
+        if attempt >= self.retry.max_attempts || !error.is_retryable() {
+            return None;
+        }
+        if !idempotent && error.may_have_been_sent() {
+            return None;
+        }
+        Some(self.retry.backoff(attempt))
+    }
+}
+
+/// AccountView's error body.
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    #[serde(rename = "ErrorType", default)]
+    error_type: Option<String>,
+    #[serde(rename = "ErrorNumbers", default)]
+    error_numbers: Option<serde_json::Value>,
+    #[serde(rename = "ErrorMessage", default)]
+    error_message: Option<String>,
+}
+
+/// Whether `body` looks like JSON (after leading whitespace and a UTF-8 BOM).
+pub(crate) fn looks_like_json(body: &[u8]) -> bool {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    matches!(
+        body.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[' | b'"')
+    )
+}
+
+/// The AccountView error carried by a JSON object body, if any (`ErrorMessage` or `ErrorType` set).
+pub(crate) fn accountview_error(status: StatusCode, body: &[u8]) -> Option<Error> {
+    let parsed: ErrorBody = serde_json::from_slice(body).ok()?;
+    if parsed.error_message.is_none() && parsed.error_type.is_none() {
+        return None;
+    }
+    Some(Error::AccountView {
+        error_type: parsed.error_type.unwrap_or_default(),
+        numbers: parsed.error_numbers.filter(|v| !v.is_null()),
+        message: parsed.error_message.unwrap_or_default(),
+        status,
+    })
+}
+
+/// Sorts a data-call response into success or a typed error.
+///
+/// Order matters: 401 first (handled by one refresh), then 404 (a filtered read may mean "no rows"),
+/// then an AccountView error body whatever the status (also inside a 2xx), then HTML or empty bodies
+/// (the relay or the merchant's server is down), then other non-success statuses.
+pub(crate) fn classify_data_response(response: HttpResponse) -> Result<HttpResponse> {
+    let status = response.status;
+    if status == StatusCode::UNAUTHORIZED {
+        return Err(Error::Unauthorized);
+    }
+    let is_json = looks_like_json(&response.body);
+    if is_json && let Some(e) = accountview_error(status, &response.body) {
+        return Err(e);
+    }
+    if status == StatusCode::NOT_FOUND {
+        return Err(Error::NotFound {
+            snippet: snippet(&response.body),
+        });
+    }
+    if !is_json {
+        return Err(Error::Gateway {
+            status,
+            snippet: snippet(&response.body),
+        });
+    }
+    if status.is_success() {
+        Ok(response)
+    } else {
+        Err(Error::Http {
+            status,
+            snippet: snippet(&response.body),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse::new(StatusCode::from_u16(status).unwrap(), body.to_owned())
+    }
+
+    #[test]
+    fn classifies_error_body_inside_2xx() {
+        let err = classify_data_response(resp(
+            200,
+            r#"{"ErrorType":"AccountViewError","ErrorNumbers":null,"ErrorMessage":"Debiteur bestaat al."}"#,
+        ))
+        .unwrap_err();
+        match err {
+            Error::AccountView {
+                message,
+                status,
+                numbers,
+                ..
+            } => {
+                assert_eq!(message, "Debiteur bestaat al.");
+                assert_eq!(status, StatusCode::OK);
+                assert!(numbers.is_none());
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn classifies_html_and_empty_as_gateway() {
+        assert!(matches!(
+            classify_data_response(resp(502, "<html>Bad Gateway</html>")),
+            Err(Error::Gateway { .. })
+        ));
+        assert!(matches!(
+            classify_data_response(resp(200, "")),
+            Err(Error::Gateway { .. })
+        ));
+        assert!(matches!(
+            classify_data_response(resp(503, "  ")),
+            Err(Error::Gateway { .. })
+        ));
+    }
+
+    #[test]
+    fn classifies_statuses() {
+        assert!(matches!(
+            classify_data_response(resp(401, "{}")),
+            Err(Error::Unauthorized)
+        ));
+        assert!(matches!(
+            classify_data_response(resp(404, "<html/>")),
+            Err(Error::NotFound { .. })
+        ));
+        assert!(matches!(
+            classify_data_response(resp(500, r#"{"Message":"An error has occurred."}"#)),
+            Err(Error::Http { .. })
+        ));
+        assert!(classify_data_response(resp(200, r#"{"CONTACT":[]}"#)).is_ok());
+        assert!(classify_data_response(resp(200, "\u{feff}[]")).is_ok());
+    }
+}
