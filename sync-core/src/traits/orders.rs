@@ -1,0 +1,63 @@
+//! The shop side of the order flow.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::ReadWindow;
+use crate::domain::{BookingRef, CreditNote, Order, OrderFilter};
+use crate::error::SyncError;
+
+/// Whether and how the ledger's booking number is written back to the shop order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+pub enum WriteBack {
+    /// No write-back.
+    #[default]
+    None,
+    /// Set the order's custom status to this status id.
+    CustomStatus {
+        /// The shop's custom status id.
+        id: String,
+    },
+    /// Store the booking number in a metafield with this key.
+    Metafield {
+        /// The metafield key.
+        key: String,
+    },
+}
+
+/// The source of shop orders and credit notes.
+#[async_trait]
+pub trait OrderSource: Send + Sync {
+    /// Orders changed inside `window`.
+    ///
+    /// Implementations push `filter` down to the API where they can, and may return a superset:
+    /// flows check [`OrderFilter::matches`] again on every order.
+    async fn changed_orders(
+        &self,
+        window: &ReadWindow,
+        filter: &OrderFilter,
+    ) -> Result<Vec<Order>, SyncError>;
+
+    /// One order, complete with lines, by its shop id; `Ok(None)` when it does not exist.
+    async fn fetch_order(&self, id: &str) -> Result<Option<Order>, SyncError>;
+
+    /// The credit notes for one order.
+    async fn credit_notes_for_order(&self, order_id: &str) -> Result<Vec<CreditNote>, SyncError>;
+
+    /// Credit notes changed inside `window`.
+    async fn changed_credit_notes(&self, window: &ReadWindow)
+    -> Result<Vec<CreditNote>, SyncError>;
+
+    /// Write the booking back to the shop order as `target` says. Called only when write-back is
+    /// configured; the default reports the operation as unsupported (a fatal configuration error).
+    async fn write_back(
+        &self,
+        order: &Order,
+        booking: &BookingRef,
+        target: &WriteBack,
+    ) -> Result<(), SyncError> {
+        let _ = (order, booking, target);
+        Err(SyncError::unsupported("write_back"))
+    }
+}
