@@ -7,6 +7,7 @@ pub mod config;
 pub mod datamapper;
 pub mod domain;
 pub mod error;
+pub mod formula;
 pub mod report;
 pub mod state;
 pub mod testing;
