@@ -9,7 +9,7 @@
 //! AccountView's field facts.
 //!
 //! Modules, one per concern: [`auth`] (OAuth and token stores), [`query`] and [`paging`] (reading),
-//! [`dataset`] (decoding), [`write`] and [`validate`] (writing), [`records`] (typed business objects),
+//! [`dataset`] (decoding), [`write`](mod@write) and [`validate`] (writing), [`records`] (typed business objects),
 //! [`discovery`] (business objects and dictionaries), [`transport`] (the swappable HTTP layer), and
 //! [`error`].
 //!

@@ -57,7 +57,9 @@ impl fmt::Debug for HttpRequest {
 }
 
 /// An HTTP response as a [`Transport`] returns it.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the status and the body length only: a token response body holds tokens.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct HttpResponse {
     /// HTTP status.
@@ -66,6 +68,15 @@ pub struct HttpResponse {
     pub headers: HeaderMap,
     /// The full body.
     pub body: Bytes,
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl HttpResponse {
@@ -147,9 +158,16 @@ pub trait Transport: Send + Sync + fmt::Debug {
 }
 
 /// The default transport, on a shared [`reqwest::Client`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+}
+
+impl fmt::Debug for ReqwestTransport {
+    /// Says nothing about the inner client: an embedder's client may carry default headers.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ReqwestTransport")
+    }
 }
 
 impl ReqwestTransport {
@@ -216,6 +234,14 @@ mod tests {
         assert!(!text.contains("hunter2"));
         assert!(!text.contains("abc"));
         assert!(text.contains("/api/v3/token"));
+    }
+
+    #[test]
+    fn response_debug_hides_the_body() {
+        let resp = HttpResponse::new(StatusCode::OK, r#"{"access_token":"tok-SECRET"}"#);
+        let text = format!("{resp:?}");
+        assert!(!text.contains("tok-SECRET"));
+        assert!(text.contains("200"));
     }
 
     #[test]

@@ -31,12 +31,23 @@ async fn authorize_url_has_code_flow_parameters() {
     let client = client_for(&server);
     let url = client.authorize_url("csrf-123").unwrap();
     assert_eq!(url.path(), "/ams/authorize.aspx");
-    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
     assert_eq!(get("response_type"), Some("code"));
     assert_eq!(get("client_id"), Some("client-id-1"));
     assert_eq!(get("redirect_uri"), Some("https://koppel.example/callback"));
-    assert_eq!(get("scope"), Some("readaccountviewdata updateaccountviewdata deleteaccountviewdata"));
+    assert_eq!(
+        get("scope"),
+        Some("readaccountviewdata updateaccountviewdata deleteaccountviewdata")
+    );
     assert_eq!(get("state"), Some("csrf-123"));
     assert!(!url.as_str().contains(CLIENT_SECRET));
 }
@@ -50,30 +61,46 @@ async fn exchanges_code_and_uses_the_new_token() {
         .and(body_string_contains("grant_type=authorization_code"))
         .and(body_string_contains("code=the-code"))
         .and(body_string_contains("client_id=client-id-1"))
-        .and(body_string_contains(format!("client_secret={CLIENT_SECRET}")))
-        .and(body_string_contains("redirect_uri=https%3A%2F%2Fkoppel.example%2Fcallback"))
+        .and(body_string_contains(format!(
+            "client_secret={CLIENT_SECRET}"
+        )))
+        .and(body_string_contains(
+            "redirect_uri=https%3A%2F%2Fkoppel.example%2Fcallback",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_string(fixture("token_response.json")))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path(DATA))
-        .and(header("authorization", "Bearer AAEAAJ3x-EXAMPLE-ACCESS-TOKEN-7f3c"))
+        .and(header(
+            "authorization",
+            "Bearer AAEAAJ3x-EXAMPLE-ACCESS-TOKEN-7f3c",
+        ))
         .respond_with(empty_contacts())
         .expect(1)
         .mount(&server)
         .await;
     let store = Arc::new(MemoryTokenStore::new());
-    let client = builder_for(&server).token_store(store.clone()).build().unwrap();
+    let client = builder_for(&server)
+        .token_store(store.clone())
+        .build()
+        .unwrap();
 
     let tokens = client.exchange_code("the-code").await.unwrap();
-    assert_eq!(tokens.refresh_token.expose_secret(), "8b1d0c2e-EXAMPLE-REFRESH-TOKEN");
+    assert_eq!(
+        tokens.refresh_token.expose_secret(),
+        "8b1d0c2e-EXAMPLE-REFRESH-TOKEN"
+    );
     assert_eq!(
         tokens.scope.as_deref(),
         Some("readaccountviewdata updateaccountviewdata deleteaccountviewdata")
     );
     let stored = store.load().await.unwrap().unwrap();
-    assert_eq!(stored.access_token.expose_secret(), "AAEAAJ3x-EXAMPLE-ACCESS-TOKEN-7f3c");
+    assert_eq!(
+        stored.access_token.expose_secret(),
+        "AAEAAJ3x-EXAMPLE-ACCESS-TOKEN-7f3c"
+    );
     client.read(&Query::new("AR1")).await.unwrap();
     assert_eq!(client.stats().refreshes, 1);
 }
@@ -85,7 +112,9 @@ async fn refresh_rotation_is_persisted_to_the_file_store() {
         .and(path(TOKEN))
         .and(body_string_contains("grant_type=refresh_token"))
         .and(body_string_contains("refresh_token=refresh-1"))
-        .and(body_string_contains(format!("client_secret={CLIENT_SECRET}")))
+        .and(body_string_contains(format!(
+            "client_secret={CLIENT_SECRET}"
+        )))
         .respond_with(token_body("access-2", "refresh-2"))
         .expect(1)
         .mount(&server)
@@ -100,12 +129,16 @@ async fn refresh_rotation_is_persisted_to_the_file_store() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("tokens.json");
     let store = Arc::new(FileTokenStore::new(&file));
-    store.save(&expired_tokens("access-1", "refresh-1")).await.unwrap();
+    store
+        .save(&expired_tokens("access-1", "refresh-1"))
+        .await
+        .unwrap();
     let client = builder_for(&server).token_store(store).build().unwrap();
 
     client.read(&Query::new("AR1")).await.unwrap();
 
-    let on_disk: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let on_disk: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     assert_eq!(on_disk["refresh_token"], "refresh-2");
     assert_eq!(on_disk["access_token"], "access-2");
     // A fresh store instance (a restarted process) sees the rotated token.
@@ -137,7 +170,13 @@ async fn seed_refresh_token_is_used_when_the_store_is_empty() {
         .unwrap();
     client.read(&Query::new("AR1")).await.unwrap();
     assert_eq!(
-        store.load().await.unwrap().unwrap().refresh_token.expose_secret(),
+        store
+            .load()
+            .await
+            .unwrap()
+            .unwrap()
+            .refresh_token
+            .expose_secret(),
         "refresh-s"
     );
 }
@@ -147,7 +186,10 @@ async fn twenty_concurrent_calls_on_an_expired_token_refresh_once() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(TOKEN))
-        .respond_with(token_body("access-new", "refresh-new").set_delay(std::time::Duration::from_millis(100)))
+        .respond_with(
+            token_body("access-new", "refresh-new")
+                .set_delay(std::time::Duration::from_millis(100)),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -158,7 +200,10 @@ async fn twenty_concurrent_calls_on_an_expired_token_refresh_once() {
         .expect(20)
         .mount(&server)
         .await;
-    let store = Arc::new(MemoryTokenStore::with_tokens(expired_tokens("access-old", "refresh-old")));
+    let store = Arc::new(MemoryTokenStore::with_tokens(expired_tokens(
+        "access-old",
+        "refresh-old",
+    )));
     let client = builder_for(&server).token_store(store).build().unwrap();
 
     let calls = (0..20).map(|_| {
@@ -217,7 +262,10 @@ async fn a_second_401_is_unauthorized() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = client_for(&server).read(&Query::new("AR1")).await.unwrap_err();
+    let err = client_for(&server)
+        .read(&Query::new("AR1"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Unauthorized), "{err:?}");
 }
 
@@ -238,7 +286,9 @@ async fn invalid_grant_requires_reauthorization() {
         .expect(0)
         .mount(&server)
         .await;
-    let store = Arc::new(MemoryTokenStore::with_tokens(expired_tokens("a", "revoked")));
+    let store = Arc::new(MemoryTokenStore::with_tokens(expired_tokens(
+        "a", "revoked",
+    )));
     let client = builder_for(&server).token_store(store).build().unwrap();
     let err = client.read(&Query::new("AR1")).await.unwrap_err();
     assert!(matches!(err, Error::ReauthorizationRequired), "{err:?}");
@@ -257,7 +307,10 @@ async fn other_token_errors_are_distinct_and_not_retried() {
     let store = Arc::new(MemoryTokenStore::with_tokens(expired_tokens("a", "r")));
     let client = builder_for(&server).token_store(store).build().unwrap();
     let err = client.read(&Query::new("AR1")).await.unwrap_err();
-    assert!(matches!(err, Error::OAuth { ref error, .. } if error == "invalid_client"), "{err:?}");
+    assert!(
+        matches!(err, Error::OAuth { ref error, .. } if error == "invalid_client"),
+        "{err:?}"
+    );
     assert!(!err.to_string().contains(CLIENT_SECRET));
 }
 
@@ -278,7 +331,10 @@ async fn debug_output_holds_no_secret_or_token() {
         .respond_with(empty_contacts())
         .mount(&server)
         .await;
-    let store = Arc::new(MemoryTokenStore::with_tokens(valid_tokens("access-SECRET-1", "refresh-SECRET-1")));
+    let store = Arc::new(MemoryTokenStore::with_tokens(valid_tokens(
+        "access-SECRET-1",
+        "refresh-SECRET-1",
+    )));
     let builder = builder_for(&server)
         .token_store(store.clone())
         .refresh_token("seed-SECRET-1");
@@ -293,7 +349,12 @@ async fn debug_output_holds_no_secret_or_token() {
         format!("{store:?}"),
         format!("{tokens:?}"),
     ] {
-        for secret in [CLIENT_SECRET, "access-SECRET-1", "refresh-SECRET-1", "seed-SECRET-1"] {
+        for secret in [
+            CLIENT_SECRET,
+            "access-SECRET-1",
+            "refresh-SECRET-1",
+            "seed-SECRET-1",
+        ] {
             assert!(!text.contains(secret), "{secret} leaked in {text}");
         }
     }

@@ -60,9 +60,17 @@ async fn error_body_with_a_500_is_an_accountview_error_and_not_retried() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = client_for(&server).read(&Query::new("AR1")).await.unwrap_err();
+    let err = client_for(&server)
+        .read(&Query::new("AR1"))
+        .await
+        .unwrap_err();
     match &err {
-        Error::AccountView { numbers, message, status, .. } => {
+        Error::AccountView {
+            numbers,
+            message,
+            status,
+            ..
+        } => {
             assert_eq!(numbers, &Some(json!([1042, 7])));
             assert_eq!(message, "Administratie is geblokkeerd.");
             assert_eq!(*status, StatusCode::INTERNAL_SERVER_ERROR);
@@ -84,7 +92,9 @@ async fn html_gateway_error_is_retried_on_get() {
         .await;
     Mock::given(method("GET"))
         .and(path(DATA))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture("ak1_articles_get_response.json")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(fixture("ak1_articles_get_response.json")),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -105,8 +115,14 @@ async fn persistent_gateway_error_gives_up_after_max_attempts() {
         .expect(3)
         .mount(&server)
         .await;
-    let err = client_for(&server).read(&Query::new("AK1")).await.unwrap_err();
-    assert!(matches!(err, Error::Gateway { status, .. } if status == StatusCode::SERVICE_UNAVAILABLE), "{err:?}");
+    let err = client_for(&server)
+        .read(&Query::new("AK1"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Gateway { status, .. } if status == StatusCode::SERVICE_UNAVAILABLE),
+        "{err:?}"
+    );
     assert!(err.is_retryable());
 }
 
@@ -132,7 +148,10 @@ async fn html_gateway_error_is_not_retried_on_post() {
         }
         other => panic!("unexpected {other:?}"),
     }
-    assert!(err.may_have_been_sent(), "the caller must look the record up before writing again");
+    assert!(
+        err.may_have_been_sent(),
+        "the caller must look the record up before writing again"
+    );
     assert_eq!(client.stats().retries, 0);
 }
 
@@ -141,12 +160,20 @@ async fn json_5xx_without_error_body_is_http_and_retried_on_get() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(DATA))
-        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"Message": "An error has occurred."})))
+        .respond_with(
+            ResponseTemplate::new(500).set_body_json(json!({"Message": "An error has occurred."})),
+        )
         .expect(3)
         .mount(&server)
         .await;
-    let err = client_for(&server).read(&Query::new("AK1")).await.unwrap_err();
-    assert!(matches!(err, Error::Http { status, .. } if status == StatusCode::INTERNAL_SERVER_ERROR), "{err:?}");
+    let err = client_for(&server)
+        .read(&Query::new("AK1"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Http { status, .. } if status == StatusCode::INTERNAL_SERVER_ERROR),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -154,7 +181,9 @@ async fn decode_errors_name_the_path() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(DATA))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"CONTACT": [{"SUB_NR": "1"}, {"SUB_NR": "2", "CRED_LIM": "veel"}]})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"CONTACT": [{"SUB_NR": "1"}, {"SUB_NR": "2", "CRED_LIM": "veel"}]}),
+        ))
         .mount(&server)
         .await;
     let err = client_for(&server).debtors().all().await.unwrap_err();
@@ -176,15 +205,19 @@ async fn decode_errors_name_the_path() {
 #[tokio::test]
 async fn connection_refused_is_a_transport_error_that_was_not_sent() {
     // Bind a port, then free it, so nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let client = accountview_client::AccountViewClient::builder()
         .base_url(format!("http://127.0.0.1:{port}/api/v3"))
         .client_id("id")
         .client_secret("secret")
         .company_id("c")
-        .token_store(std::sync::Arc::new(accountview_client::MemoryTokenStore::with_tokens(
-            common::valid_tokens("a", "r"),
-        )))
+        .token_store(std::sync::Arc::new(
+            accountview_client::MemoryTokenStore::with_tokens(common::valid_tokens("a", "r")),
+        ))
         .retry(common::fast_retry())
         .build()
         .unwrap();
@@ -193,9 +226,15 @@ async fn connection_refused_is_a_transport_error_that_was_not_sent() {
         .create(&Debtor::new("1300", "X", "X"))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Transport { sent: false, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::Transport { sent: false, .. }),
+        "{err:?}"
+    );
     assert!(!err.may_have_been_sent());
-    assert!(!err.to_string().contains("127.0.0.1"), "no URL in the error: {err}");
+    assert!(
+        !err.to_string().contains("127.0.0.1"),
+        "no URL in the error: {err}"
+    );
     // Not sent, so even the write was retried up to the policy's attempts.
     assert_eq!(client.stats().requests, 3);
 }

@@ -5,9 +5,9 @@
 mod common;
 
 use accountview_client::{
-    Article, ArticleGroup, DataSet, Debtor, DeliveryAddress, FieldDictionaryEntry, FieldFacts, JournalLine, JournalPage,
-    JournalPosting, LedgerAccount, Record, SalesOrder, SalesOrderHeader, SalesOrderLine, VatCode, WritableRecord,
-    WriteMode, WriteRequest,
+    Article, ArticleGroup, DataSet, Debtor, DeliveryAddress, FieldDictionaryEntry, FieldFacts,
+    JournalLine, JournalPage, JournalPosting, LedgerAccount, Record, SalesOrder, SalesOrderHeader,
+    SalesOrderLine, VatCode, WritableRecord, WriteMode, WriteRequest,
 };
 use chrono::{NaiveDate, NaiveDateTime};
 use common::{fixture, fixture_json, fixture_path};
@@ -24,8 +24,13 @@ fn dataset(name: &str) -> DataSet {
 /// Encodes after the same validation a real create runs, and checks validation changed nothing.
 fn encode_validated(request: &WriteRequest) -> serde_json::Value {
     let mut validated = request.clone();
-    FieldFacts::builtin().apply(&mut validated, WriteMode::Create).unwrap();
-    assert_eq!(&validated, request, "validation must accept the fixture request unchanged");
+    FieldFacts::builtin()
+        .apply(&mut validated, WriteMode::Create)
+        .unwrap();
+    assert_eq!(
+        &validated, request,
+        "validation must accept the fixture request unchanged"
+    );
     validated.to_json().unwrap()
 }
 
@@ -55,7 +60,10 @@ fn every_fixture_file_is_covered() {
         .filter(|n| n.ends_with(".json"))
         .collect();
     on_disk.sort();
-    assert_eq!(on_disk, covered, "a fixture was added or removed: cover it in a test");
+    assert_eq!(
+        on_disk, covered,
+        "a fixture was added or removed: cover it in a test"
+    );
 }
 
 #[test]
@@ -176,8 +184,14 @@ fn ar1_debtor_request_is_reproduced() {
         deb_nr: Some("LS-90211".into()),
         ..Debtor::default()
     };
-    let request = debtor.to_write_request().unwrap().with_book_date(dt("2024-05-02 10:15:00"));
-    assert_eq!(encode_validated(&request), fixture_json("ar1_debtor_create_request.json"));
+    let request = debtor
+        .to_write_request()
+        .unwrap()
+        .with_book_date(dt("2024-05-02 10:15:00"));
+    assert_eq!(
+        encode_validated(&request),
+        fixture_json("ar1_debtor_create_request.json")
+    );
 }
 
 #[test]
@@ -193,8 +207,14 @@ fn addr_delivery_address_request_is_reproduced() {
         tel_bus: Some("0501112233".into()),
         ..DeliveryAddress::default()
     };
-    let request = address.to_write_request().unwrap().with_book_date(dt("2024-05-02 10:15:00"));
-    assert_eq!(encode_validated(&request), fixture_json("addr_delivery_address_create_request.json"));
+    let request = address
+        .to_write_request()
+        .unwrap()
+        .with_book_date(dt("2024-05-02 10:15:00"));
+    assert_eq!(
+        encode_validated(&request),
+        fixture_json("addr_delivery_address_create_request.json")
+    );
 }
 
 #[test]
@@ -228,7 +248,10 @@ fn so1_sales_order_request_is_reproduced() {
         ],
     };
     let request = order.to_write_request().unwrap();
-    assert_eq!(encode_validated(&request), fixture_json("so1_sales_order_create_request.json"));
+    assert_eq!(
+        encode_validated(&request),
+        fixture_json("so1_sales_order_create_request.json")
+    );
 }
 
 #[test]
@@ -262,7 +285,10 @@ fn dj2_journal_posting_request_is_reproduced() {
         ],
     };
     let request = posting.to_write_request().unwrap();
-    assert_eq!(encode_validated(&request), fixture_json("dj2_sales_invoice_journal_create_request.json"));
+    assert_eq!(
+        encode_validated(&request),
+        fixture_json("dj2_sales_invoice_journal_create_request.json")
+    );
 }
 
 #[test]
@@ -270,7 +296,12 @@ fn read_shape_round_trips_through_typed_records() {
     // A debtor read and written back declares its extra columns too, but never system columns.
     let data = dataset("ar1_debtors_get_response.json");
     let debtor = Debtor::from_row(&data.table("CONTACT")[0]).unwrap();
-    let body = debtor.to_write_request().unwrap().with_id("10023").to_json().unwrap();
+    let body = debtor
+        .to_write_request()
+        .unwrap()
+        .with_id("10023")
+        .to_json()
+        .unwrap();
     let names: Vec<&str> = body["Table"]["Definition"]["Fields"]
         .as_array()
         .unwrap()
@@ -290,11 +321,20 @@ fn read_shape_round_trips_through_typed_records() {
     assert_eq!(order.header.rpl_inv.as_deref(), Some("10025"));
     assert_eq!(order.header.extra.text("A8_INV_NR"), Some("LS-1"));
     assert_eq!(order.lines[0].ord_qty, Some(dec!(2)));
-    assert!(SalesOrder::from_dataset(&DataSet::default()).unwrap().is_none());
+    assert!(
+        SalesOrder::from_dataset(&DataSet::default())
+            .unwrap()
+            .is_none()
+    );
 
-    let posting = JournalPosting::from_dataset(&DataSet::from_slice(br#"{"DJ_PAGE":[{"INV_NR":"20240412","TRN_DATE":"2024-05-02T00:00:00"}],"DJ_LINE":[]}"#).unwrap())
-        .unwrap()
-        .unwrap();
+    let posting = JournalPosting::from_dataset(
+        &DataSet::from_slice(
+            br#"{"DJ_PAGE":[{"INV_NR":"20240412","TRN_DATE":"2024-05-02T00:00:00"}],"DJ_LINE":[]}"#,
+        )
+        .unwrap(),
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(posting.page.inv_nr.as_deref(), Some("20240412"));
     assert_eq!(posting.page.trn_date, NaiveDate::from_ymd_opt(2024, 5, 2));
 }

@@ -26,7 +26,11 @@ fn articles(codes: &[&str]) -> ResponseTemplate {
 #[tokio::test]
 async fn pages_through_three_pages_and_stops_on_the_short_one() {
     let server = MockServer::start().await;
-    for (page, codes) in [("1", vec!["A1", "A2"]), ("2", vec!["A3", "A4"]), ("3", vec!["A5"])] {
+    for (page, codes) in [
+        ("1", vec!["A1", "A2"]),
+        ("2", vec!["A3", "A4"]),
+        ("3", vec!["A5"]),
+    ] {
         Mock::given(method("GET"))
             .and(path(DATA))
             .and(query_param("BusinessObject", "AK1"))
@@ -46,14 +50,26 @@ async fn pages_through_three_pages_and_stops_on_the_short_one() {
         .mount(&server)
         .await;
     let client = client_for(&server);
-    let query = Query::new("AK1").sort(["ART_CODE"], SortOrder::Ascending).page_size(2);
+    let query = Query::new("AK1")
+        .sort(["ART_CODE"], SortOrder::Ascending)
+        .page_size(2);
 
     let pages: Vec<_> = client.query(query).pages().try_collect().await.unwrap();
-    assert_eq!(pages.iter().map(|p| p.number).collect::<Vec<_>>(), [1, 2, 3]);
-    assert_eq!(pages.iter().map(|p| p.rows.len()).collect::<Vec<_>>(), [2, 2, 1]);
+    assert_eq!(
+        pages.iter().map(|p| p.number).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    assert_eq!(
+        pages.iter().map(|p| p.rows.len()).collect::<Vec<_>>(),
+        [2, 2, 1]
+    );
     let codes: Vec<_> = pages
         .iter()
-        .flat_map(|p| p.rows.iter().map(|r| r.text("ART_CODE").unwrap().to_owned()))
+        .flat_map(|p| {
+            p.rows
+                .iter()
+                .map(|r| r.text("ART_CODE").unwrap().to_owned())
+        })
         .collect();
     assert_eq!(codes, ["A1", "A2", "A3", "A4", "A5"]);
 }
@@ -80,7 +96,11 @@ async fn paging_asks_for_page_numbers_in_order() {
         .mount(&server)
         .await;
     let client = client_for(&server);
-    let rows = client.query(Query::new("AK1").page_size(2)).collect().await.unwrap();
+    let rows = client
+        .query(Query::new("AK1").page_size(2))
+        .collect()
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 5);
     let pages: Vec<String> = server
         .received_requests()
@@ -115,7 +135,10 @@ async fn stream_is_lazy_and_stops_on_an_empty_page() {
         .await;
     let client = client_for(&server);
     let stream = client.query(Query::new("AK1").page_size(2)).stream();
-    assert!(server.received_requests().await.unwrap().is_empty(), "no request before polling");
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "no request before polling"
+    );
     let rows: Vec<_> = stream.try_collect().await.unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
@@ -132,7 +155,11 @@ async fn a_repeated_page_stops_the_stream() {
         .mount(&server)
         .await;
     let client = client_for(&server);
-    let rows = client.query(Query::new("AK1").page_size(2)).collect().await.unwrap();
+    let rows = client
+        .query(Query::new("AK1").page_size(2))
+        .collect()
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 2);
 }
 
@@ -147,7 +174,12 @@ async fn max_pages_bounds_the_stream() {
         .mount(&server)
         .await;
     let client = client_for(&server);
-    let rows = client.query(Query::new("AK1").page_size(2)).max_pages(1).collect().await.unwrap();
+    let rows = client
+        .query(Query::new("AK1").page_size(2))
+        .max_pages(1)
+        .collect()
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 2);
 }
 
@@ -162,7 +194,12 @@ async fn a_table_sent_as_an_object_is_one_row() {
         .mount(&server)
         .await;
     let client = client_for(&server);
-    let found: Vec<Article> = client.articles().list(Article::query()).try_collect().await.unwrap();
+    let found: Vec<Article> = client
+        .articles()
+        .list(Article::query())
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].px_sell, Some(dec!(4.95)));
     assert_eq!(found[0].qty_tech(), Some(dec!(42)));
@@ -181,7 +218,14 @@ async fn a_404_on_a_filtered_read_means_no_rows() {
         .mount(&server)
         .await;
     let client = client_for(&server);
-    assert!(client.debtors().find_by_email(" nobody@example.nl ").await.unwrap().is_none());
+    assert!(
+        client
+            .debtors()
+            .find_by_email(" nobody@example.nl ")
+            .await
+            .unwrap()
+            .is_none()
+    );
     let query = Query::new("AR1").filter(Filter::equal("MAIL_BUS", "nobody@example.nl"));
     assert!(client.read(&query).await.unwrap().tables.is_empty());
     assert!(client.query(query).collect().await.unwrap().is_empty());
@@ -196,7 +240,10 @@ async fn a_404_on_an_unfiltered_read_is_an_error() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = client_for(&server).read(&Query::new("AR1")).await.unwrap_err();
+    let err = client_for(&server)
+        .read(&Query::new("AR1"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
 }
 
@@ -232,22 +279,32 @@ async fn every_data_call_carries_bearer_company_and_accept() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(DATA))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture("ak1_articles_get_response.json")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(fixture("ak1_articles_get_response.json")),
+        )
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path(DATA))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture("ar1_debtor_create_response.json")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(fixture("ar1_debtor_create_response.json")),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/api/v3/accountviewsystembusinessobjects"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture("business_objects_get_response.json")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(fixture("business_objects_get_response.json")),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/api/v3/accountviewsystemdata"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture("fld_dictionary_contact_get_response.json")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(fixture("fld_dictionary_contact_get_response.json")),
+        )
         .mount(&server)
         .await;
     let client = client_for(&server);
@@ -260,17 +317,33 @@ async fn every_data_call_carries_bearer_company_and_accept() {
         .unwrap();
     client.business_objects().await.unwrap();
     client.field_dictionary("CONTACT").await.unwrap();
-    client.get_json("accountviewdata", &[("BusinessObject", "AK1")]).await.unwrap();
+    client
+        .get_json("accountviewdata", &[("BusinessObject", "AK1")])
+        .await
+        .unwrap();
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 6);
     for r in &requests {
         let h = |name: &str| r.headers.get(name).map(|v| v.to_str().unwrap().to_owned());
-        assert_eq!(h("authorization").as_deref(), Some("Bearer access-0"), "{}", r.url);
+        assert_eq!(
+            h("authorization").as_deref(),
+            Some("Bearer access-0"),
+            "{}",
+            r.url
+        );
         assert_eq!(h("x-company").as_deref(), Some(COMPANY), "{}", r.url);
-        assert_eq!(h("accept").as_deref(), Some("application/json"), "{}", r.url);
+        assert_eq!(
+            h("accept").as_deref(),
+            Some("application/json"),
+            "{}",
+            r.url
+        );
     }
-    let post = requests.iter().find(|r| r.method == wiremock::http::Method::POST).unwrap();
+    let post = requests
+        .iter()
+        .find(|r| r.method == wiremock::http::Method::POST)
+        .unwrap();
     assert_eq!(
         post.headers.get("content-type").unwrap().to_str().unwrap(),
         "application/json; charset=utf-8"
@@ -284,9 +357,9 @@ async fn data_calls_without_a_company_are_a_config_error() {
         .base_url(format!("{}/api/v3", server.uri()))
         .client_id("id")
         .client_secret("secret")
-        .token_store(std::sync::Arc::new(accountview_client::MemoryTokenStore::with_tokens(
-            common::valid_tokens("a", "r"),
-        )))
+        .token_store(std::sync::Arc::new(
+            accountview_client::MemoryTokenStore::with_tokens(common::valid_tokens("a", "r")),
+        ))
         .build()
         .unwrap();
     let err = client.read(&Query::new("AR1")).await.unwrap_err();
@@ -299,7 +372,9 @@ async fn companies_list_and_pick_by_code_and_rebind() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v3/companies"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture("companies_get_response.json")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(fixture("companies_get_response.json")),
+        )
         .expect(2)
         .mount(&server)
         .await;
@@ -319,7 +394,10 @@ async fn companies_list_and_pick_by_code_and_rebind() {
     assert_eq!(test.id, "a91e0f55-7c22-4b3a-8e6d-5c4b3a2f1e09");
 
     let test_client = client.with_company(test.id).unwrap();
-    assert_eq!(test_client.company_id(), Some("a91e0f55-7c22-4b3a-8e6d-5c4b3a2f1e09"));
+    assert_eq!(
+        test_client.company_id(),
+        Some("a91e0f55-7c22-4b3a-8e6d-5c4b3a2f1e09")
+    );
     test_client.read(&Query::new("AK1")).await.unwrap();
     assert_eq!(client.company_id(), Some(COMPANY));
     assert_eq!(client.stats().requests, 3, "clones share statistics");
@@ -330,7 +408,10 @@ async fn business_objects_decode() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v3/accountviewsystembusinessobjects"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture("business_objects_get_response.json")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string(fixture("business_objects_get_response.json")),
+        )
         .mount(&server)
         .await;
     let objects = client_for(&server).business_objects().await.unwrap();
@@ -365,8 +446,15 @@ async fn field_dictionary_query_and_merge_into_facts() {
     assert_eq!(entries.len(), 2, "CONTACT2 is filtered out");
     let fields: Vec<_> = entries.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["ACCT_NAME", "K1_WEBSHOP"]);
-    let params = server.received_requests().await.unwrap()[0].url.query().unwrap().to_owned();
-    assert!(params.contains("Fields=dct_fld.FLD_DESC%2Cdct_fld.FIELD_NAME"), "{params}");
+    let params = server.received_requests().await.unwrap()[0]
+        .url
+        .query()
+        .unwrap()
+        .to_owned();
+    assert!(
+        params.contains("Fields=dct_fld.FLD_DESC%2Cdct_fld.FIELD_NAME"),
+        "{params}"
+    );
 
     client.load_field_facts(&["CONTACT"]).await.unwrap();
     let facts = client.field_facts();
@@ -393,18 +481,28 @@ async fn query_parameters_reach_the_wire_exactly() {
         .and(query_param("BookDate", "2024-01-01"))
         .and(query_param("PageSize", "1"))
         .and(query_param("PageNumber", "1"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture("ak1_articles_get_response.json")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(fixture("ak1_articles_get_response.json")),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    let since = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    let since = NaiveDate::from_ymd_opt(2024, 5, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
     let query = Query::new("AK1")
         .fields(["ART_CODE", "QTY_AVAIL"])
         .filter(Filter::on_or_after("CNG_DATE", since))
         .filter(Filter::any_of("AG_CODE", ["ACC", "BND"]))
         .match_any(true)
         .book_date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
-    let first = client_for(&server).query(query).first().await.unwrap().unwrap();
+    let first = client_for(&server)
+        .query(query)
+        .first()
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(first.text("ART_CODE"), Some("FB-1001"));
 }
 
@@ -434,13 +532,25 @@ async fn typed_reference_data_lists() {
         .await;
     let client = client_for(&server);
     let vat = client.vat_codes().all().await.unwrap();
-    assert_eq!(vat.iter().map(|v| v.vat_code.clone().unwrap()).collect::<Vec<_>>(), ["0", "1", "2"]);
+    assert_eq!(
+        vat.iter()
+            .map(|v| v.vat_code.clone().unwrap())
+            .collect::<Vec<_>>(),
+        ["0", "1", "2"]
+    );
     let ledger = client.ledger_accounts().all().await.unwrap();
     assert_eq!(ledger.len(), 2);
     let groups = client.article_groups().all().await.unwrap();
     assert_eq!(groups[0].ag_desc.as_deref(), Some("Accessoires"));
-    let addresses = client.delivery_addresses().for_debtor("10024").await.unwrap();
-    assert_eq!(addresses[0].del_name.as_deref(), Some("Bakkerij Van Dam - filiaal Zeist"));
+    let addresses = client
+        .delivery_addresses()
+        .for_debtor("10024")
+        .await
+        .unwrap();
+    assert_eq!(
+        addresses[0].del_name.as_deref(),
+        Some("Bakkerij Van Dam - filiaal Zeist")
+    );
     let journals = client.journals().all().await.unwrap();
     assert_eq!(journals[0].dj_name.as_deref(), Some("Verkoopboek"));
     assert_eq!(journals[0].num_auto, Some(true));
@@ -458,5 +568,9 @@ async fn typed_reference_data_lists() {
                 .unwrap_or_default()
         })
         .collect();
-    assert_eq!(sort, ["VAT_CODE", "ACCT_NR", "AG_CODE", "REC_ID", "DJ_CODE"], "typed lists sort on the key");
+    assert_eq!(
+        sort,
+        ["VAT_CODE", "ACCT_NR", "AG_CODE", "REC_ID", "DJ_CODE"],
+        "typed lists sort on the key"
+    );
 }

@@ -4,8 +4,8 @@
 mod common;
 
 use accountview_client::{
-    Debtor, Error, FieldDef, FieldType, JournalLine, JournalPage, JournalPosting, SalesOrder, SalesOrderHeader,
-    SalesOrderLine, TableWrite, ValidationProblem, WriteRequest,
+    Debtor, Error, FieldDef, FieldType, JournalLine, JournalPage, JournalPosting, SalesOrder,
+    SalesOrderHeader, SalesOrderLine, TableWrite, ValidationProblem, WriteRequest,
 };
 use chrono::NaiveDateTime;
 use common::{client_for, fixture, fixture_json};
@@ -56,11 +56,17 @@ async fn creates_a_debtor_and_returns_it_with_its_number() {
     Mock::given(method("POST"))
         .and(path(DATA))
         .and(body_json(&expected))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture("ar1_debtor_create_response.json")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(fixture("ar1_debtor_create_response.json")),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    let created = client_for(&server).debtors().create(&pietersen()).await.unwrap();
+    let created = client_for(&server)
+        .debtors()
+        .create(&pietersen())
+        .await
+        .unwrap();
     assert_eq!(created.sub_nr.as_deref(), Some("10025"));
     assert_eq!(created.extra.int("EXT_KEY").unwrap(), Some(4713));
 }
@@ -70,8 +76,13 @@ async fn generic_create_sends_the_request_as_built() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(DATA))
-        .and(body_json(fixture_json("addr_delivery_address_create_request.json")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"DEL_ADDR": [{"REC_ID": "0000000413"}]})))
+        .and(body_json(fixture_json(
+            "addr_delivery_address_create_request.json",
+        )))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"DEL_ADDR": [{"REC_ID": "0000000413"}]})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -87,7 +98,12 @@ async fn generic_create_sends_the_request_as_built() {
     ];
     let table = TableWrite::from_columns(
         "DEL_ADDR",
-        vec![(0, cols.iter().map(|(k, v)| (FieldDef::new(*k, FieldType::C), (*v).into())).collect())],
+        vec![(
+            0,
+            cols.iter()
+                .map(|(k, v)| (FieldDef::new(*k, FieldType::C), (*v).into()))
+                .collect(),
+        )],
     );
     let request = WriteRequest::new("ADDR", table).with_book_date(dt("2024-05-02 10:15:00"));
     let data = client_for(&server).create(&request).await.unwrap();
@@ -99,7 +115,9 @@ async fn updates_with_put_and_a_top_level_id() {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .and(path(DATA))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture("ar1_debtor_create_response.json")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(fixture("ar1_debtor_create_response.json")),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -113,10 +131,23 @@ async fn updates_with_put_and_a_top_level_id() {
     let body = &sent_bodies(&server).await[0];
     assert_eq!(body["id"], "10025");
     assert_eq!(body["BusinessObject"], "AR1");
-    assert_eq!(body["TableData"]["Data"]["Rows"][0]["Values"], json!(["1", "10025", "0509998877"]));
+    assert_eq!(
+        body["TableData"]["Data"]["Rows"][0]["Values"],
+        json!(["1", "10025", "0509998877"])
+    );
 
-    let err = client.debtors().update(&Debtor::default()).await.unwrap_err();
-    assert!(matches!(err, Error::Validation { problem: ValidationProblem::Missing, .. }));
+    let err = client
+        .debtors()
+        .update(&Debtor::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::Validation {
+            problem: ValidationProblem::Missing,
+            ..
+        }
+    ));
 }
 
 #[tokio::test]
@@ -124,15 +155,25 @@ async fn sales_order_and_journal_posting_bodies_match_the_fixtures() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(DATA))
-        .and(body_json(fixture_json("so1_sales_order_create_request.json")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"SO_HDR": [{"ORD_NR": "2024-0042", "RPL_INV": "10025"}]})))
+        .and(body_json(fixture_json(
+            "so1_sales_order_create_request.json",
+        )))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"SO_HDR": [{"ORD_NR": "2024-0042", "RPL_INV": "10025"}]})),
+        )
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(path(DATA))
-        .and(body_json(fixture_json("dj2_sales_invoice_journal_create_request.json")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"DJ_PAGE": [{"INV_NR": "20240412", "PAGE_NR": "17"}]})))
+        .and(body_json(fixture_json(
+            "dj2_sales_invoice_journal_create_request.json",
+        )))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"DJ_PAGE": [{"INV_NR": "20240412", "PAGE_NR": "17"}]})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -215,12 +256,25 @@ async fn lowercase_debtor_number_is_rejected_before_any_request() {
         sub_nr: Some("abc1".into()),
         ..pietersen()
     };
-    let err = client_for(&server).debtors().create(&debtor).await.unwrap_err();
+    let err = client_for(&server)
+        .debtors()
+        .create(&debtor)
+        .await
+        .unwrap_err();
     match &err {
-        Error::Validation { table, field, problem } => {
+        Error::Validation {
+            table,
+            field,
+            problem,
+        } => {
             assert_eq!(table, "CONTACT");
             assert_eq!(field, "SUB_NR");
-            assert_eq!(problem, &ValidationProblem::NotUppercase { value: "abc1".into() });
+            assert_eq!(
+                problem,
+                &ValidationProblem::NotUppercase {
+                    value: "abc1".into()
+                }
+            );
         }
         other => panic!("unexpected {other:?}"),
     }
@@ -239,11 +293,21 @@ async fn a_41_character_name_is_rejected_before_any_request() {
         acct_name: Some("B".repeat(41)),
         ..pietersen()
     };
-    let err = client_for(&server).debtors().create(&debtor).await.unwrap_err();
+    let err = client_for(&server)
+        .debtors()
+        .create(&debtor)
+        .await
+        .unwrap_err();
     match err {
         Error::Validation { field, problem, .. } => {
             assert_eq!(field, "ACCT_NAME");
-            assert_eq!(problem, ValidationProblem::TooLong { length: 41, max: 40 });
+            assert_eq!(
+                problem,
+                ValidationProblem::TooLong {
+                    length: 41,
+                    max: 40
+                }
+            );
         }
         other => panic!("unexpected {other:?}"),
     }
@@ -270,7 +334,9 @@ async fn a_missing_mandatory_value_is_rejected_before_any_request() {
         })
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Validation { ref field, problem: ValidationProblem::Missing, .. } if field == "ACCT_NR"));
+    assert!(
+        matches!(err, Error::Validation { ref field, problem: ValidationProblem::Missing, .. } if field == "ACCT_NR")
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -279,7 +345,9 @@ async fn an_over_long_description_is_truncated_in_the_sent_body() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(DATA))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"DJ_PAGE": [{"INV_NR": "1"}]})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"DJ_PAGE": [{"INV_NR": "1"}]})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -298,14 +366,27 @@ async fn an_over_long_description_is_truncated_in_the_sent_body() {
         }],
         ..JournalPosting::default()
     };
-    client_for(&server).journal_postings().create(&posting).await.unwrap();
+    client_for(&server)
+        .journal_postings()
+        .create(&posting)
+        .await
+        .unwrap();
     let body = &sent_bodies(&server).await[0];
     let expected: String = long_desc.chars().take(40).collect();
     // DJ_PAGE values: RowId, DJ_CODE, HDR_DESC
-    assert_eq!(body["TableData"]["Data"]["Rows"][0]["Values"][2], json!(expected));
+    assert_eq!(
+        body["TableData"]["Data"]["Rows"][0]["Values"][2],
+        json!(expected)
+    );
     // DJ_LINE values: RowId, HeaderId, ACCT_NR, TRN_DESC, AMOUNT
-    assert_eq!(body["TableData"]["DetailData"][0]["Rows"][0]["Values"][3], json!(expected));
-    assert_eq!(body["TableData"]["DetailData"][0]["Rows"][0]["Values"][4], json!(-10));
+    assert_eq!(
+        body["TableData"]["DetailData"][0]["Rows"][0]["Values"][3],
+        json!(expected)
+    );
+    assert_eq!(
+        body["TableData"]["DetailData"][0]["Rows"][0]["Values"][4],
+        json!(-10)
+    );
 }
 
 #[tokio::test]
@@ -313,7 +394,9 @@ async fn formatted_uppercase_values_are_uppercased_in_the_sent_body() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(DATA))
-        .respond_with(ResponseTemplate::new(200).set_body_string(fixture("ar1_debtor_create_response.json")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(fixture("ar1_debtor_create_response.json")),
+        )
         .mount(&server)
         .await;
     let debtor = Debtor {

@@ -1,6 +1,7 @@
 //! OAuth 2.0 (authorization code + refresh token) for AccountView.Net.
 //!
-//! * [`TokenManager::authorize_url`] builds the consent URL (`/ams/authorize.aspx`).
+//! * [`AccountViewClient::authorize_url`](crate::AccountViewClient::authorize_url) builds the consent
+//!   URL (`/ams/authorize.aspx`).
 //! * The code exchange and the refresh are form posts to `{base}/token` with the client id and secret
 //!   in the body (AccountView.Net does not take HTTP Basic there).
 //! * Refresh is single-flight per credential: one `tokio::sync::Mutex` guards it, and whoever gets the

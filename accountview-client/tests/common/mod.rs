@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use accountview_client::{
-    AccountViewClient, AccountViewClientBuilder, HttpRequest, HttpResponse, MemoryTokenStore, RetryPolicy, TokenSet,
-    TokenStore, Transport, TransportError,
+    AccountViewClient, AccountViewClientBuilder, HttpRequest, HttpResponse, MemoryTokenStore,
+    RetryPolicy, TokenSet, TokenStore, Transport, TransportError,
 };
 use chrono::Utc;
 use wiremock::MockServer;
@@ -34,12 +34,22 @@ pub fn fixture_json(name: &str) -> serde_json::Value {
 
 /// A token set valid for an hour.
 pub fn valid_tokens(access: &str, refresh: &str) -> TokenSet {
-    TokenSet::new(access.to_owned(), refresh.to_owned(), Utc::now() + chrono::TimeDelta::hours(1), None)
+    TokenSet::new(
+        access.to_owned(),
+        refresh.to_owned(),
+        Utc::now() + chrono::TimeDelta::hours(1),
+        None,
+    )
 }
 
 /// A token set that expired a minute ago.
 pub fn expired_tokens(access: &str, refresh: &str) -> TokenSet {
-    TokenSet::new(access.to_owned(), refresh.to_owned(), Utc::now() - chrono::TimeDelta::minutes(1), None)
+    TokenSet::new(
+        access.to_owned(),
+        refresh.to_owned(),
+        Utc::now() - chrono::TimeDelta::minutes(1),
+        None,
+    )
 }
 
 /// Retries fast enough for real-clock wiremock tests.
@@ -65,7 +75,10 @@ pub fn builder_for(server: &MockServer) -> AccountViewClientBuilder {
 
 /// A client with a valid access token `access-0` already stored.
 pub fn client_for(server: &MockServer) -> AccountViewClient {
-    let store: Arc<dyn TokenStore> = Arc::new(MemoryTokenStore::with_tokens(valid_tokens("access-0", "refresh-0")));
+    let store: Arc<dyn TokenStore> = Arc::new(MemoryTokenStore::with_tokens(valid_tokens(
+        "access-0",
+        "refresh-0",
+    )));
     builder_for(server).token_store(store).build().unwrap()
 }
 
@@ -102,7 +115,12 @@ impl FnTransport {
     }
 
     pub fn paths(&self) -> Vec<String> {
-        self.requests.lock().unwrap().iter().map(|r| r.url.path().to_owned()).collect()
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| r.url.path().to_owned())
+            .collect()
     }
 }
 
@@ -116,7 +134,10 @@ impl Transport for FnTransport {
 
 /// A client on an in-memory transport with a valid token stored.
 pub fn client_on(transport: Arc<FnTransport>, retry: RetryPolicy) -> AccountViewClient {
-    let store: Arc<dyn TokenStore> = Arc::new(MemoryTokenStore::with_tokens(valid_tokens("access-0", "refresh-0")));
+    let store: Arc<dyn TokenStore> = Arc::new(MemoryTokenStore::with_tokens(valid_tokens(
+        "access-0",
+        "refresh-0",
+    )));
     AccountViewClient::builder()
         .base_url("https://av.test/api/v3/")
         .client_id("client-id-1")
