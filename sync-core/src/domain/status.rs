@@ -25,7 +25,7 @@ macro_rules! open_status {
         $name:ident { $( $(#[$vmeta:meta])* $variant:ident => $text:literal ),+ $(,)? }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(from = "String", into = "String")]
         #[non_exhaustive]
         pub enum $name {
@@ -88,6 +88,7 @@ open_status! {
     /// The life-cycle status of an order.
     OrderStatus {
         /// Just placed.
+        #[default]
         New => "new",
         /// Put on hold by the merchant.
         OnHold => "on_hold",
@@ -112,6 +113,7 @@ open_status! {
     /// Whether an order has been paid.
     PaymentStatus {
         /// Not paid.
+        #[default]
         NotPaid => "not_paid",
         /// Partly paid.
         PartiallyPaid => "partially_paid",
@@ -128,6 +130,7 @@ open_status! {
     /// Whether an order has been shipped.
     ShipmentStatus {
         /// Not shipped.
+        #[default]
         NotShipped => "not_shipped",
         /// Partly shipped.
         PartiallyShipped => "partially_shipped",
@@ -135,24 +138,6 @@ open_status! {
         Shipped => "shipped",
         /// Shipment cancelled.
         Cancelled => "cancelled",
-    }
-}
-
-impl Default for OrderStatus {
-    fn default() -> Self {
-        Self::New
-    }
-}
-
-impl Default for PaymentStatus {
-    fn default() -> Self {
-        Self::NotPaid
-    }
-}
-
-impl Default for ShipmentStatus {
-    fn default() -> Self {
-        Self::NotShipped
     }
 }
 
