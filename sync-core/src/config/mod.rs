@@ -14,11 +14,14 @@
 //! Values that depend on the ledger administration (VAT codes, accounts, article codes, field and
 //! column names) are documented defaults for AccountView that the first live tenant must confirm.
 
+mod article_filter;
 mod country_rules;
 mod customers;
 mod duration;
 mod env;
+mod external_reference;
 mod orders;
+mod ownership;
 mod products;
 mod stock;
 
@@ -30,19 +33,20 @@ use serde::{Deserialize, Serialize};
 use crate::domain::MatchKey;
 use crate::error::SyncError;
 
+pub use article_filter::{ArticleCondition, ConditionOp};
 pub use country_rules::{
     CountryMatch, RevenueAccountRule, VatCodeRule, find_revenue_account, find_vat_code,
 };
 pub use customers::CustomersConfig;
 pub use duration::{HumanDuration, Schedule, format_duration, parse_duration};
 pub use env::{resolve_env, resolve_env_in_value, resolve_env_with};
+pub use external_reference::ExternalReferenceConfig;
 pub use orders::{
-    BookingTarget, DebtorNumbering, DiscountMode, ExternalReferenceConfig, OrdersConfig,
-    PaymentMapping, SpecialArticles,
+    BookingTarget, DebtorNumbering, DiscountMode, OrdersConfig, PaymentMapping, SpecialArticles,
 };
+pub use ownership::{FieldOwnership, Ownership};
 pub use products::{
-    ArticleCondition, CategoryConfig, CategoryMode, ConditionOp, FieldMapping, FieldOwnership,
-    ImageConfig, Ownership, PriceConfig, ProductsConfig,
+    CategoryConfig, CategoryMode, FieldMapping, ImageConfig, PriceConfig, ProductsConfig,
 };
 pub use stock::{StockCalculator, StockColumns, StockConfig, StockFormula};
 

@@ -6,159 +6,9 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{Problems, Schedule};
+use super::{ArticleCondition, ConditionOp, FieldOwnership, Problems, Schedule};
 use crate::datamapper::{Datamapper, Rule};
 use crate::domain::{Article, Currency, MatchKey, ProductImage, VatRate, round_cents};
-
-/// A test on an article field, for the article filter.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConditionOp {
-    /// The field is true: `true`, a non-zero number, or text such as `1`, `true`, `yes`, `ja`, `j`,
-    /// `y`, `t`, `x` (case-insensitive).
-    #[default]
-    Truthy,
-    /// The field is absent or not truthy.
-    Falsy,
-    /// The field equals `value` (text comparison, case-insensitive).
-    Equals,
-    /// The field does not equal `value`.
-    NotEquals,
-    /// The field is one of `value` (an array).
-    OneOf,
-    /// The field is present and not blank.
-    Present,
-}
-
-/// One condition of the article filter: `{ field = "K1_WEBSHOP", op = "truthy" }`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ArticleCondition {
-    /// The article field.
-    pub field: String,
-    /// The test (default `truthy`).
-    #[serde(default)]
-    pub op: ConditionOp,
-    /// The value for `equals`, `not_equals` and `one_of`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<serde_json::Value>,
-}
-
-fn is_truthy(value: Option<&serde_json::Value>) -> bool {
-    match value {
-        Some(serde_json::Value::Bool(b)) => *b,
-        Some(serde_json::Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
-        Some(serde_json::Value::String(s)) => matches!(
-            s.trim().to_lowercase().as_str(),
-            "1" | "true" | "yes" | "ja" | "j" | "y" | "t" | "x"
-        ),
-        _ => false,
-    }
-}
-
-fn text_of(value: &serde_json::Value) -> String {
-    crate::datamapper::value_text(value).trim().to_lowercase()
-}
-
-impl ArticleCondition {
-    /// Whether `article` passes.
-    pub fn matches(&self, article: &Article) -> bool {
-        let field = article.field(&self.field);
-        let field_text = field.map(text_of).unwrap_or_default();
-        match self.op {
-            ConditionOp::Truthy => is_truthy(field),
-            ConditionOp::Falsy => !is_truthy(field),
-            ConditionOp::Present => !field_text.is_empty(),
-            ConditionOp::Equals => self
-                .value
-                .as_ref()
-                .is_some_and(|v| text_of(v) == field_text),
-            ConditionOp::NotEquals => self.value.as_ref().is_none_or(|v| text_of(v) != field_text),
-            ConditionOp::OneOf => match &self.value {
-                Some(serde_json::Value::Array(items)) => {
-                    items.iter().any(|v| text_of(v) == field_text)
-                }
-                _ => false,
-            },
-        }
-    }
-}
-
-/// Who owns a shop field: the "update checkbox".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ownership {
-    /// Written when the product is created, then left to the merchant.
-    CreateOnly,
-    /// Written on create and kept in sync on every change.
-    Sync,
-    /// Never written.
-    Never,
-}
-
-impl Ownership {
-    /// Whether the field is written when the product is created.
-    pub fn on_create(self) -> bool {
-        matches!(self, Self::CreateOnly | Self::Sync)
-    }
-
-    /// Whether the field is written when the product is updated.
-    pub fn on_update(self) -> bool {
-        self == Self::Sync
-    }
-}
-
-/// Ownership per shop field. Defaults: title, SKU, EAN and price kept in sync; descriptions,
-/// visibility, brand, categories and images on create only (so merchant edits survive); attributes
-/// and filter values kept in sync.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct FieldOwnership {
-    /// Product title.
-    pub title: Ownership,
-    /// Variant SKU.
-    pub sku: Ownership,
-    /// Variant EAN.
-    pub ean: Ownership,
-    /// Variant price.
-    pub price: Ownership,
-    /// Short description.
-    pub short_description: Ownership,
-    /// Long description.
-    pub long_description: Ownership,
-    /// Visibility.
-    pub visible: Ownership,
-    /// Brand.
-    pub brand: Ownership,
-    /// Categories.
-    pub categories: Ownership,
-    /// Images.
-    pub images: Ownership,
-    /// Attributes/specifications.
-    pub attributes: Ownership,
-    /// Filter values.
-    pub filter_values: Ownership,
-}
-
-impl Default for FieldOwnership {
-    fn default() -> Self {
-        use Ownership::{CreateOnly, Sync};
-        Self {
-            title: Sync,
-            sku: Sync,
-            ean: Sync,
-            price: Sync,
-            short_description: CreateOnly,
-            long_description: CreateOnly,
-            visible: CreateOnly,
-            brand: CreateOnly,
-            categories: CreateOnly,
-            images: CreateOnly,
-            attributes: Sync,
-            filter_values: Sync,
-        }
-    }
-}
 
 /// Prices: whether ledger prices include VAT, and the VAT rate per ledger VAT code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -473,35 +323,18 @@ mod tests {
     use super::*;
     use crate::testing::ArticleBuilder;
     use rust_decimal_macros::dec;
-    use serde_json::json;
 
     #[test]
-    fn article_filter_conditions() {
+    fn accepts_applies_the_filter_and_skips_blocked_articles() {
         let config = ProductsConfig::default();
-        let yes = ArticleBuilder::new("A").field("K1_WEBSHOP", "J").build();
-        let no = ArticleBuilder::new("B").field("K1_WEBSHOP", false).build();
-        let absent = ArticleBuilder::new("C").build();
-        assert!(config.accepts(&yes));
-        assert!(!config.accepts(&no));
-        assert!(!config.accepts(&absent));
+        assert!(config.accepts(&ArticleBuilder::new("A").field("K1_WEBSHOP", "J").build()));
+        assert!(!config.accepts(&ArticleBuilder::new("B").field("K1_WEBSHOP", false).build()));
+        assert!(!config.accepts(&ArticleBuilder::new("C").build()));
         let blocked = ArticleBuilder::new("D")
             .field("K1_WEBSHOP", 1)
             .blocked()
             .build();
         assert!(!config.accepts(&blocked));
-
-        let cond = |op, value| ArticleCondition {
-            field: "K1_BRAND".into(),
-            op,
-            value,
-        };
-        let a = ArticleBuilder::new("E").field("K1_BRAND", " Acme ").build();
-        assert!(cond(ConditionOp::Equals, Some(json!("acme"))).matches(&a));
-        assert!(!cond(ConditionOp::NotEquals, Some(json!("ACME"))).matches(&a));
-        assert!(cond(ConditionOp::OneOf, Some(json!(["x", "acme"]))).matches(&a));
-        assert!(cond(ConditionOp::Present, None).matches(&a));
-        assert!(cond(ConditionOp::Falsy, None).matches(&a));
-        assert!(!cond(ConditionOp::Present, None).matches(&absent));
     }
 
     #[test]
@@ -572,15 +405,5 @@ mod tests {
         assert_eq!(config.group_key(&simple), "MUG");
         assert!(config.image_for(&simple).is_none());
         assert_eq!(config.mapped_category("G1"), None);
-    }
-
-    #[test]
-    fn ownership_defaults_protect_merchant_content() {
-        let o = FieldOwnership::default();
-        assert!(o.title.on_update());
-        assert!(o.price.on_update());
-        assert!(o.long_description.on_create() && !o.long_description.on_update());
-        assert!(!o.visible.on_update());
-        assert!(!Ownership::Never.on_create());
     }
 }
