@@ -473,14 +473,14 @@ fn image_from_input(
     } else {
         attachment.clone()
     };
-    let name = [
-        text("filename"),
-        source.rsplit('/').next().unwrap_or_default().to_owned(),
-    ]
-    .into_iter()
-    .find(|n| n.contains('.') && !n.contains(' ') && n.len() < 120)
-    .unwrap_or_else(|| format!("image-{id}.jpg"))
-    .replace(['(', ')'], "");
+    let clean = |n: &str| -> String {
+        let n: String = n.chars().filter(|c| !matches!(c, '(' | ')')).collect();
+        n.split_whitespace().collect::<Vec<_>>().join("-")
+    };
+    let name = [clean(&text("filename")), clean(source.rsplit('/').next().unwrap_or_default())]
+        .into_iter()
+        .find(|n| n.contains('.') && n.len() < 120)
+        .unwrap_or_else(|| format!("image-{id}.jpg"));
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name.as_str(), "jpg"));
     let size = if attachment.starts_with("http") {
         50_000
