@@ -39,6 +39,26 @@ pub fn normalize_ean(text: &str) -> Option<String> {
     (!digits.is_empty()).then_some(digits)
 }
 
+/// Whether `ean` (after [`normalize_ean`]) is a GTIN-8, -12, -13 or -14 with a correct check digit.
+pub fn ean_checksum_valid(ean: &str) -> bool {
+    let Some(digits) = normalize_ean(ean) else {
+        return false;
+    };
+    if ![8, 12, 13, 14].contains(&digits.len()) {
+        return false;
+    }
+    let values: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    let (body, check) = values.split_at(values.len() - 1);
+    // From the right, excluding the check digit, weights alternate 3, 1, 3, …
+    let sum: u32 = body
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| if i % 2 == 0 { d * 3 } else { *d })
+        .sum();
+    check.first().is_some_and(|c| (10 - sum % 10) % 10 == *c)
+}
+
 /// An article group in the ledger (becomes a shop category).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ArticleGroup {
@@ -218,6 +238,17 @@ mod tests {
             Some("8712345678906")
         );
         assert_eq!(normalize_ean("n/a"), None);
+    }
+
+    #[test]
+    fn ean_checksums() {
+        assert!(ean_checksum_valid("8712345678906"));
+        assert!(ean_checksum_valid("4006381333931"));
+        assert!(ean_checksum_valid("96385074"), "EAN-8");
+        assert!(ean_checksum_valid("036000291452"), "UPC-A");
+        assert!(!ean_checksum_valid("8712345678907"), "wrong check digit");
+        assert!(!ean_checksum_valid("12345"), "wrong length");
+        assert!(!ean_checksum_valid(""));
     }
 
     #[test]

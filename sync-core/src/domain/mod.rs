@@ -30,7 +30,8 @@ pub use booking::{
     SalesDocumentKind,
 };
 pub use catalog::{
-    Article, ArticleGroup, MatchKey, Product, ProductImage, StockLevel, Variant, normalize_ean,
+    Article, ArticleGroup, MatchKey, Product, ProductImage, StockLevel, Variant,
+    ean_checksum_valid, normalize_ean,
 };
 pub use country::CountryCode;
 pub use email::Email;
