@@ -135,9 +135,13 @@ impl From<rusqlite::Error> for StateError {
 #[cfg(feature = "postgres")]
 impl From<tokio_postgres::Error> for StateError {
     fn from(error: tokio_postgres::Error) -> Self {
-        // Class 08 = connection exception, 40 = transaction rollback (serialization failure,
-        // deadlock), 57P01..03 = server shutting down: all worth a later retry.
+        // An I/O failure (refused, reset, unreachable), class 08 = connection exception, 40 =
+        // transaction rollback (serialization failure, deadlock), 57P = server shutting down: all
+        // worth a later retry.
+        let io_failure =
+            std::error::Error::source(&error).is_some_and(|source| source.is::<std::io::Error>());
         let transient = error.is_closed()
+            || io_failure
             || error.code().is_some_and(|code| {
                 let code = code.code();
                 code.starts_with("08") || code.starts_with("40") || code.starts_with("57P")
