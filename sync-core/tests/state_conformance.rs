@@ -3,12 +3,14 @@
 //! test, dropped afterwards) when `KOPPEL_TEST_DATABASE_URL` is set; without it the PostgreSQL
 //! cases print that they were skipped and pass.
 
+#[path = "state_conformance/activity.rs"]
+mod activity;
 #[path = "state_conformance/coordination.rs"]
 mod coordination;
+#[path = "state_conformance/dead_letters.rs"]
+mod dead_letters;
 #[path = "state_conformance/harness.rs"]
 mod harness;
-#[path = "state_conformance/journal.rs"]
-mod journal;
 #[path = "state_conformance/keyed.rs"]
 mod keyed;
 #[path = "state_conformance/open_url.rs"]
@@ -65,14 +67,14 @@ conformance!(
     coordination::concurrent_claims_from_two_handles,
     coordination::lease_acquire_renew_release_expiry,
     coordination::concurrent_lease_acquisition_from_two_handles,
-    journal::dead_letters_upsert_backoff_and_due,
-    journal::dead_letter_filters_and_paging,
-    journal::concurrent_dead_letters_from_two_handles_count_every_attempt,
-    journal::runs_begin_finish_list,
-    journal::activity_filters_paging_and_payload_fidelity,
-    journal::activity_retention_purge,
-    journal::redaction_on_write,
-    journal::redaction_after_the_fact,
+    dead_letters::dead_letters_upsert_backoff_and_due,
+    dead_letters::dead_letter_filters_and_paging,
+    dead_letters::concurrent_dead_letters_from_two_handles_count_every_attempt,
+    activity::runs_begin_finish_list,
+    activity::activity_filters_paging_and_payload_fidelity,
+    activity::activity_retention_purge,
+    activity::redaction_on_write,
+    activity::redaction_after_the_fact,
     overview::migrations_are_idempotent_across_opens,
     overview::stats_and_summary_describe_the_state,
 );

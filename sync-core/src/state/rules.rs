@@ -19,10 +19,13 @@ pub(crate) fn classify_claim(
         Some(target_id) => ClaimOutcome::AlreadyDone {
             target_id: target_id.to_owned(),
         },
-        None if since <= options.stale_claim_cutoff(now) => ClaimOutcome::Stale {
-            owner: owner.to_owned(),
-            since,
-        },
+        None if since <= options.stale_claim_cutoff(now) => {
+            tracing::warn!(owner, %since, "claim is stale: its owner probably crashed; look the record up in the target");
+            ClaimOutcome::Stale {
+                owner: owner.to_owned(),
+                since,
+            }
+        }
         None => ClaimOutcome::InFlight {
             owner: owner.to_owned(),
             since,

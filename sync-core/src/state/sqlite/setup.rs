@@ -14,6 +14,8 @@ pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Sets the pragmas every connection needs and migrates the schema.
 pub(super) fn prepare(conn: &mut Connection) -> Result<(), StateError> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // The store runs about 50 distinct statements; the default cache (16) would keep evicting.
+    conn.set_prepared_statement_cache_capacity(64);
     // WAL: readers never block the writer and a second process can open the same file. An
     // in-memory database answers "memory", which is fine.
     let mode: String =
