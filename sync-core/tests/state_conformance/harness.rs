@@ -1,0 +1,166 @@
+//! One database per test, and "another handle on the same database" for every backend:
+//! a clone of the memory store, the SQLite file opened again, a second PostgreSQL pool.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use sync_core::state::{MemoryStateStore, StateStore, StoreOptions};
+use tokio::sync::Mutex;
+
+/// The environment variable naming the PostgreSQL test database.
+#[cfg(feature = "postgres")]
+pub const DATABASE_URL_VAR: &str = "KOPPEL_TEST_DATABASE_URL";
+
+/// A fixed instant, so tests never read the clock.
+pub fn t0() -> DateTime<Utc> {
+    "2024-05-01T10:00:00Z".parse().unwrap()
+}
+
+/// `t0` plus seconds.
+pub fn at(seconds: i64) -> DateTime<Utc> {
+    t0() + TimeDelta::seconds(seconds)
+}
+
+pub enum Backend {
+    Memory(Mutex<Option<MemoryStateStore>>),
+    #[cfg(feature = "sqlite")]
+    Sqlite(tempfile::TempDir),
+    #[cfg(feature = "postgres")]
+    Postgres(pg::Schema),
+}
+
+pub struct Harness {
+    pub backend: Backend,
+}
+
+impl Harness {
+    pub fn memory() -> Self {
+        Harness {
+            backend: Backend::Memory(Mutex::new(None)),
+        }
+    }
+
+    #[cfg(feature = "sqlite")]
+    pub fn sqlite() -> Self {
+        Harness {
+            backend: Backend::Sqlite(tempfile::tempdir().unwrap()),
+        }
+    }
+
+    /// `None` (and a note on stderr) when no test database is configured.
+    #[cfg(feature = "postgres")]
+    pub async fn postgres(test: &str) -> Option<Self> {
+        let Ok(url) = std::env::var(DATABASE_URL_VAR) else {
+            eprintln!("skipped {test} on PostgreSQL: {DATABASE_URL_VAR} is not set");
+            return None;
+        };
+        Some(Harness {
+            backend: Backend::Postgres(pg::Schema::new(url, test)),
+        })
+    }
+
+    /// Whether the store keeps a schema version (the SQL stores).
+    pub fn has_schema(&self) -> bool {
+        !matches!(self.backend, Backend::Memory(_))
+    }
+
+    /// A new handle on this test's database, default options.
+    pub async fn open(&self) -> Arc<dyn StateStore> {
+        self.open_with(StoreOptions::default()).await
+    }
+
+    /// A new handle on this test's database. The memory store has one set of options per
+    /// database: the first handle's (tests that need options open with them first).
+    pub async fn open_with(&self, options: StoreOptions) -> Arc<dyn StateStore> {
+        match &self.backend {
+            Backend::Memory(store) => {
+                let mut store = store.lock().await;
+                Arc::new(
+                    store
+                        .get_or_insert_with(|| MemoryStateStore::with_options(options))
+                        .clone(),
+                )
+            }
+            #[cfg(feature = "sqlite")]
+            Backend::Sqlite(dir) => Arc::new(
+                sync_core::state::SqliteStateStore::open_with(dir.path().join("state.db"), options)
+                    .await
+                    .unwrap(),
+            ),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(schema) => Arc::new(schema.open(options).await),
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+pub mod pg {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use sync_core::state::{PostgresOptions, PostgresStateStore};
+
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+    /// A schema of its own for one test, dropped when the test ends (also when it panics).
+    pub struct Schema {
+        url: String,
+        pub name: String,
+    }
+
+    impl Schema {
+        pub fn new(url: String, test: &str) -> Self {
+            let unique = format!(
+                "{}_{}_{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed),
+                Utc::now().timestamp_subsec_micros()
+            );
+            let mut name = format!("kt_{}_{unique}", test.to_ascii_lowercase());
+            if name.len() > 63 {
+                name = format!(
+                    "kt_{}_{unique}",
+                    &test[..test.len().min(30)].to_ascii_lowercase()
+                );
+            }
+            Schema { url, name }
+        }
+
+        pub async fn open(&self, options: StoreOptions) -> PostgresStateStore {
+            let options = PostgresOptions::default()
+                .with_store(options)
+                .with_schema(&self.name)
+                .with_max_connections(4);
+            PostgresStateStore::connect(&self.url, options)
+                .await
+                .unwrap()
+        }
+    }
+
+    impl Drop for Schema {
+        fn drop(&mut self) {
+            let (url, name) = (self.url.clone(), self.name.clone());
+            // Drop cannot await; a thread with its own runtime does the clean-up.
+            let cleanup = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async move {
+                    let (client, connection) =
+                        tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
+                    let driver = tokio::spawn(connection);
+                    client
+                        .batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+                        .await?;
+                    drop(client);
+                    let _ = driver.await;
+                    Ok::<_, tokio_postgres::Error>(())
+                })
+            });
+            if let Ok(Err(error)) = cleanup.join() {
+                eprintln!("could not drop test schema {}: {error}", self.name);
+            }
+        }
+    }
+}
