@@ -74,11 +74,15 @@ fn parse_decimal_text(v: &str) -> Result<Decimal, String> {
         .map_err(|_| format!("`{v}` is not a decimal number"))
 }
 
-/// Writes a decimal as a JSON number.
-///
-/// The decimal's own text is parsed into the nearest `f64`, whose shortest representation is that
-/// same text for every value with at most 15 significant digits (all Lightspeed amounts).
+/// Writes a decimal as a JSON number: an integer when it has no fraction (`1`, not `1.0`),
+/// otherwise the nearest `f64`, whose shortest representation is the decimal's own text for every
+/// value with at most 15 significant digits (all Lightspeed amounts).
 fn serialize_decimal_number<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    if value.fract().is_zero()
+        && let Some(i) = value.to_i64()
+    {
+        return s.serialize_i64(i);
+    }
     match value.to_string().parse::<f64>() {
         Ok(f) => s.serialize_f64(f),
         Err(_) => s.serialize_f64(value.to_f64().unwrap_or_default()),
@@ -455,6 +459,11 @@ mod tests {
         let m = money(r#"{"amount": 2.8843, "maybe": "0.10"}"#);
         let out = serde_json::to_string(&m).unwrap();
         assert_eq!(out, r#"{"amount":2.8843,"maybe":0.1}"#);
+        let m = money(r#"{"amount": "5.00", "maybe": -3}"#);
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"amount":5,"maybe":-3}"#
+        );
     }
 
     #[test]

@@ -107,7 +107,11 @@ fn every_fixture_decodes_into_its_model() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     entries.sort();
-    assert!(entries.len() >= 40, "expected the full fixture set, found {}", entries.len());
+    assert!(
+        entries.len() >= 40,
+        "expected the full fixture set, found {}",
+        entries.len()
+    );
 
     let mut failures = Vec::new();
     for path in &entries {
@@ -119,7 +123,11 @@ fn every_fixture_decodes_into_its_model() {
             Some(Ok(count)) => assert!(count > 0, "{name}"),
         }
     }
-    assert!(failures.is_empty(), "fixtures that failed:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "fixtures that failed:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -144,7 +152,11 @@ fn live_variant_price_is_exact() {
     assert_eq!(v.tax.as_ref().and_then(|t| t.id), Some(1_207_266));
     assert_eq!(v.product_id(), Some(163_090_479));
     assert!(v.image.is_none() && v.matrix.is_none() && v.options.is_empty());
-    assert!(v.extra.is_empty(), "unmodelled variant fields: {:?}", v.extra.keys());
+    assert!(
+        v.extra.is_empty(),
+        "unmodelled variant fields: {:?}",
+        v.extra.keys()
+    );
 }
 
 #[test]
@@ -163,7 +175,10 @@ fn order_totals_lines_and_embedded_resources() {
     assert_eq!(order.tax_rates[0].rate, Some(dec!(0.05)));
     assert_eq!(order.tax_rates[0].rate_percent(), Some(dec!(5)));
     assert_eq!(
-        order.payment_data.as_ref().and_then(|p| p.method.as_deref()),
+        order
+            .payment_data
+            .as_ref()
+            .and_then(|p| p.method.as_deref()),
         Some("invoice")
     );
     let shipment_data = order.shipment_data.as_ref().unwrap();
@@ -178,7 +193,10 @@ fn order_totals_lines_and_embedded_resources() {
     assert_eq!(lines.len(), 1);
     let line = &lines[0];
     assert_eq!(line.quantity_ordered, Some(dec!(6)));
-    assert_eq!(line.base_price_excl.unwrap() * dec!(6), line.price_excl.unwrap());
+    assert_eq!(
+        line.base_price_excl.unwrap() * dec!(6),
+        line.price_excl.unwrap()
+    );
     assert_eq!(line.variant_id(), Some(34_771_159));
     // order total = lines + shipping
     assert_eq!(
@@ -194,20 +212,40 @@ fn order_totals_lines_and_embedded_resources() {
     assert_eq!(customer.id, 2_026_523);
     assert_eq!(customer.email.as_deref(), Some("info@lightspeedhq.com"));
     assert_eq!(order.customer.as_ref().unwrap().id, Some(2_026_523));
-    assert_eq!(order.embedded_invoices().unwrap()[0].number.as_deref(), Some("INV00033"));
+    assert_eq!(
+        order.embedded_invoices().unwrap()[0].number.as_deref(),
+        Some("INV00033")
+    );
     let quote = order.quote.as_ref().and_then(|q| q.embedded()).unwrap();
     assert_eq!(quote.additional_cost_incl, Some(dec!(0.0000)));
     // the quote sends paymentData as a JSON string
     assert_eq!(
-        quote.payment_data.as_ref().and_then(|p| p.method.as_deref()),
+        quote
+            .payment_data
+            .as_ref()
+            .and_then(|p| p.method.as_deref()),
         Some("invoice")
     );
     let events = order.events.as_ref().and_then(|e| e.embedded()).unwrap();
     assert_eq!(events.len(), 9);
-    assert_eq!(events[1].invoice.as_ref().and_then(|l| l.id), Some(1_741_975));
+    assert_eq!(
+        events[1].invoice.as_ref().and_then(|l| l.id),
+        Some(1_741_975)
+    );
     assert!(events[0].invoice.is_none());
-    assert_eq!(order.metafields.as_ref().and_then(|m| m.embedded()).map(Vec::len), Some(0));
-    assert!(order.extra.is_empty(), "unmodelled order fields: {:?}", order.extra.keys());
+    assert_eq!(
+        order
+            .metafields
+            .as_ref()
+            .and_then(|m| m.embedded())
+            .map(Vec::len),
+        Some(0)
+    );
+    assert!(
+        order.extra.is_empty(),
+        "unmodelled order fields: {:?}",
+        order.extra.keys()
+    );
 }
 
 #[test]
@@ -252,7 +290,11 @@ fn account_key_stays_out_of_debug() {
     assert_eq!(account.app_id, None);
     assert!(account.api_key.is_some());
     assert!(!format!("{account:?}").contains("test-api-key"));
-    assert!(!serde_json::to_string(&account).unwrap().contains("test-api-key"));
+    assert!(
+        !serde_json::to_string(&account)
+            .unwrap()
+            .contains("test-api-key")
+    );
 }
 
 #[test]
@@ -289,7 +331,9 @@ fn catalogue_details() {
     let attr: ProductAttribute = decode(&read("productAttribute.json")).unwrap();
     assert_eq!(attr.value.as_deref(), Some("USA"));
     assert_eq!(
-        attr.attribute.as_ref().and_then(|a| a.default_value.as_deref()),
+        attr.attribute
+            .as_ref()
+            .and_then(|a| a.default_value.as_deref()),
         Some("Canada")
     );
 
