@@ -145,6 +145,9 @@ pub enum SyncError {
         /// The underlying error, if any.
         #[source]
         source: Option<BoxError>,
+        /// Whether a write may have reached the target before this error (see
+        /// [`SyncError::outcome_unknown`]).
+        outcome_unknown: bool,
     },
     /// Try again later.
     #[error("{kind}: {message}")]
@@ -158,6 +161,9 @@ pub enum SyncError {
         /// The underlying error, if any.
         #[source]
         source: Option<BoxError>,
+        /// Whether a write may have reached the target before this error (see
+        /// [`SyncError::outcome_unknown`]).
+        outcome_unknown: bool,
     },
     /// Dead-letter this record and go on.
     #[error("{kind}: {message}")]
@@ -169,6 +175,9 @@ pub enum SyncError {
         /// The underlying error, if any.
         #[source]
         source: Option<BoxError>,
+        /// Whether a write may have reached the target before this error (see
+        /// [`SyncError::outcome_unknown`]).
+        outcome_unknown: bool,
     },
 }
 
@@ -186,17 +195,20 @@ impl SyncError {
                 kind,
                 message,
                 source: None,
+                outcome_unknown: false,
             },
             ErrorClass::Retryable => Self::Retryable {
                 kind,
                 message,
                 retry_after: None,
                 source: None,
+                outcome_unknown: false,
             },
             ErrorClass::Skippable => Self::Skippable {
                 kind,
                 message,
                 source: None,
+                outcome_unknown: false,
             },
         }
     }
@@ -270,18 +282,56 @@ impl SyncError {
                 kind,
                 message,
                 source,
+                outcome_unknown,
                 ..
             }
             | Self::Fatal {
                 kind,
                 message,
                 source,
+                outcome_unknown,
             } => Self::Skippable {
                 kind,
                 message,
                 source,
+                outcome_unknown,
             },
             skippable @ Self::Skippable { .. } => skippable,
+        }
+    }
+
+    /// Mark this error as raised by a write that may nevertheless have been applied by the target
+    /// (a timeout or a dropped connection after the request was sent). Connectors set it from their
+    /// client's "may have been sent" answer; flows then look the record up before doing anything else.
+    #[must_use]
+    pub fn with_outcome_unknown(mut self) -> Self {
+        match &mut self {
+            Self::Fatal {
+                outcome_unknown, ..
+            }
+            | Self::Retryable {
+                outcome_unknown, ..
+            }
+            | Self::Skippable {
+                outcome_unknown, ..
+            } => *outcome_unknown = true,
+        }
+        self
+    }
+
+    /// Whether the failed write may have been applied by the target anyway: the flow must look the
+    /// record up (lookup-before-create) before it retries or gives up.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Self::Fatal {
+                outcome_unknown, ..
+            }
+            | Self::Retryable {
+                outcome_unknown, ..
+            }
+            | Self::Skippable {
+                outcome_unknown, ..
+            } => *outcome_unknown,
         }
     }
 
@@ -402,6 +452,15 @@ mod tests {
         // retry_after is ignored on non-retryable errors
         let e = SyncError::fatal(ErrorKind::Auth, "x").with_retry_after(Duration::from_secs(1));
         assert_eq!(e.retry_after(), None);
+    }
+
+    #[test]
+    fn outcome_unknown_survives_reclassification() {
+        let e = SyncError::retryable(ErrorKind::Timeout, "no answer");
+        assert!(!e.outcome_unknown());
+        let e = e.with_outcome_unknown().into_skippable();
+        assert!(e.outcome_unknown());
+        assert!(e.is_skippable());
     }
 
     #[test]
