@@ -57,30 +57,51 @@ async fn order_changes_are_delivered_signed_with_the_real_headers() {
     let (address, got) = receiver().await;
     subscribe(&ls, "orders", "*", &address).await;
     let order_id = ls.sim.orders()[3]["id"].as_u64().unwrap();
-    ls.sim.update_order(order_id, |o| {
-        o.insert("memo".into(), json!("gewijzigd"));
-    })
-    .unwrap();
+    ls.sim
+        .update_order(order_id, |o| {
+            o.insert("memo".into(), json!("gewijzigd"));
+        })
+        .unwrap();
     assert!(ls.sim.flush_webhooks(Duration::from_secs(5)).await);
     let received = got.lock().unwrap().clone();
     assert_eq!(received.len(), 1);
     let (headers, body) = &received[0];
-    let h = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let h = |k: &str| {
+        headers
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
     assert_eq!(h("x-event"), "orders/updated");
     assert_eq!(h("x-shop-id"), ls.sim.shop_id().to_string());
     assert_eq!(h("x-cluster-id"), "eu1");
     assert_eq!(h("x-language"), "nl");
     assert_eq!(h("x-format"), "json");
     assert!(!h("x-request-id").is_empty());
-    assert_eq!(h("x-signature"), md5_hex(body, ls.sim.webhook_secret().expose_secret()));
-    assert_eq!(ls.sim.webhook_secret().expose_secret(), ls.sim.api_secret().expose_secret(), "defaults to the API secret");
+    assert_eq!(
+        h("x-signature"),
+        md5_hex(body, ls.sim.webhook_secret().expose_secret())
+    );
+    assert_eq!(
+        ls.sim.webhook_secret().expose_secret(),
+        ls.sim.api_secret().expose_secret(),
+        "defaults to the API secret"
+    );
     let payload: Value = serde_json::from_slice(body).unwrap();
     let full = ls.get(&format!("orders/{order_id}.json")).await;
-    assert_eq!(payload["order"], full.json["order"], "the body is the GET orders/{{id}} JSON");
+    assert_eq!(
+        payload["order"], full.json["order"],
+        "the body is the GET orders/{{id}} JSON"
+    );
     assert_eq!(payload["order"]["memo"], "gewijzigd");
 
     // A PUT through the API fires too; a PUT that changes nothing does not.
-    ls.put(&format!("orders/{order_id}.json"), json!({"order": {"status": "completed_shipped"}})).await;
+    ls.put(
+        &format!("orders/{order_id}.json"),
+        json!({"order": {"status": "completed_shipped"}}),
+    )
+    .await;
     assert!(ls.sim.flush_webhooks(Duration::from_secs(5)).await);
     assert_eq!(got.lock().unwrap().len(), 2);
 
@@ -93,7 +114,12 @@ async fn order_changes_are_delivered_signed_with_the_real_headers() {
     assert_eq!(all.len(), 3);
     assert_eq!(all[2].1, all[0].1);
     assert_eq!(all[2].0.get("x-request-id"), all[0].0.get("x-request-id"));
-    assert!(ls.sim.webhook_deliveries().iter().any(|d| d.id == again && d.redelivery));
+    assert!(
+        ls.sim
+            .webhook_deliveries()
+            .iter()
+            .any(|d| d.id == again && d.redelivery)
+    );
 }
 
 #[tokio::test]
@@ -103,23 +129,39 @@ async fn created_orders_and_customer_updates_fire_their_events_only_for_subscrib
     let (address, got) = receiver().await;
     subscribe(&ls, "orders", "created", &address).await;
     subscribe(&ls, "customers", "updated", &address).await;
-    let art = sb.seed_data().articles.iter().find(|a| a.variant_id.is_some() && !a.blocked).unwrap();
+    let art = sb
+        .seed_data()
+        .articles
+        .iter()
+        .find(|a| a.variant_id.is_some() && !a.blocked)
+        .unwrap();
     let cid = sb.seed_data().customers[0].id;
-    let id = ls.sim.insert_order(OrderSpec::new().customer(cid).line(art.art_code.clone(), 2)).unwrap();
-    ls.sim.update_order(id, |o| {
-        o.insert("memo".into(), json!("not subscribed: updated"));
-    })
-    .unwrap();
-    ls.sim.update_customer(cid, |c| {
-        c.insert("phone".into(), json!("0200000000"));
-    })
-    .unwrap();
+    let id = ls
+        .sim
+        .insert_order(OrderSpec::new().customer(cid).line(art.art_code.clone(), 2))
+        .unwrap();
+    ls.sim
+        .update_order(id, |o| {
+            o.insert("memo".into(), json!("not subscribed: updated"));
+        })
+        .unwrap();
+    ls.sim
+        .update_customer(cid, |c| {
+            c.insert("phone".into(), json!("0200000000"));
+        })
+        .unwrap();
     assert!(ls.sim.flush_webhooks(Duration::from_secs(5)).await);
     let received = got.lock().unwrap().clone();
-    let events: Vec<String> = received.iter().map(|(h, _)| h["x-event"].to_str().unwrap().to_owned()).collect();
+    let events: Vec<String> = received
+        .iter()
+        .map(|(h, _)| h["x-event"].to_str().unwrap().to_owned())
+        .collect();
     assert_eq!(events, ["orders/created", "customers/updated"]);
     let (h, body) = &received[1];
-    assert_eq!(h["x-signature"].to_str().unwrap(), md5_hex(body, "hook-secret"));
+    assert_eq!(
+        h["x-signature"].to_str().unwrap(),
+        md5_hex(body, "hook-secret")
+    );
     let payload: Value = serde_json::from_slice(body).unwrap();
     assert_eq!(payload["customer"]["phone"], "0200000000");
     assert_eq!(ls.sim.webhook_deliveries().len(), 2);

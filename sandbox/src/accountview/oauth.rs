@@ -68,7 +68,7 @@ impl Tokens {
         redirect_uri: String,
         ttl: Duration,
     ) -> Self {
-        let mut rng = fastrand::Rng::with_seed(seed ^ 0xA11C_E55);
+        let mut rng = fastrand::Rng::with_seed(seed ^ 0x0A11_CE55);
         let initial_refresh = format!("{}-{}", hex(&mut rng, 8), hex(&mut rng, 24));
         let mut refresh = HashSet::new();
         refresh.insert(initial_refresh.clone());

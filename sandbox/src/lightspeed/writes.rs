@@ -330,10 +330,8 @@ pub(crate) fn create(
         }
         Kind::ProductImage => image_from_input(state, parent.unwrap_or(0), id, &mut obj, input),
         Kind::Webhook => check_webhook(&obj)?,
-        Kind::Tax => {
-            if obj.get("isDefault") == Some(&json!(true)) {
-                clear_default_tax(state);
-            }
+        Kind::Tax if obj.get("isDefault") == Some(&json!(true)) => {
+            clear_default_tax(state);
         }
         _ => {}
     }
@@ -355,10 +353,9 @@ pub(crate) fn create(
                     .store
                     .get(Kind::ProductImage, Some(pid), id)
                     .map(|i| image_object(&i.obj))
+                && let Some(p) = state.store.get_mut(Kind::Product, None, pid)
             {
-                if let Some(p) = state.store.get_mut(Kind::Product, None, pid) {
-                    p.obj.insert("image".into(), img);
-                }
+                p.obj.insert("image".into(), img);
             }
         }
         _ => {}
@@ -477,10 +474,13 @@ fn image_from_input(
         let n: String = n.chars().filter(|c| !matches!(c, '(' | ')')).collect();
         n.split_whitespace().collect::<Vec<_>>().join("-")
     };
-    let name = [clean(&text("filename")), clean(source.rsplit('/').next().unwrap_or_default())]
-        .into_iter()
-        .find(|n| n.contains('.') && n.len() < 120)
-        .unwrap_or_else(|| format!("image-{id}.jpg"));
+    let name = [
+        clean(&text("filename")),
+        clean(source.rsplit('/').next().unwrap_or_default()),
+    ]
+    .into_iter()
+    .find(|n| n.contains('.') && n.len() < 120)
+    .unwrap_or_else(|| format!("image-{id}.jpg"));
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name.as_str(), "jpg"));
     let size = if attachment.starts_with("http") {
         50_000
@@ -541,7 +541,7 @@ pub(crate) fn update(
         .store
         .get(kind, parent, id)
         .map(|i| i.obj.clone())
-        .ok_or_else(|| ApiError::not_found())?;
+        .ok_or_else(ApiError::not_found)?;
     let before = obj.clone();
     match kind {
         Kind::Order => {
@@ -556,14 +556,14 @@ pub(crate) fn update(
             check_status(&allowed, "status", ORDER_STATUSES)?;
             check_status(&allowed, "paymentStatus", PAYMENT_STATUSES)?;
             check_status(&allowed, "shipmentStatus", SHIPMENT_STATUSES)?;
-            if let Some(cs) = allowed.get("customStatusId") {
-                if !cs.is_null() {
-                    let csid = input_id(cs).ok_or_else(invalid)?;
-                    if state.store.get(Kind::CustomStatus, None, csid).is_none() {
-                        return Err(ApiError::new(400, "Invalid customStatusId."));
-                    }
-                    allowed.insert("customStatusId".into(), json!(csid));
+            if let Some(cs) = allowed.get("customStatusId")
+                && !cs.is_null()
+            {
+                let csid = input_id(cs).ok_or_else(invalid)?;
+                if state.store.get(Kind::CustomStatus, None, csid).is_none() {
+                    return Err(ApiError::new(400, "Invalid customStatusId."));
                 }
+                allowed.insert("customStatusId".into(), json!(csid));
             }
             for (k, v) in &allowed {
                 obj.insert(
@@ -615,10 +615,8 @@ pub(crate) fn update(
             place_category(state, id, &mut obj, &title);
         }
         Kind::Webhook => check_webhook(&obj)?,
-        Kind::Tax => {
-            if input.get("isDefault") == Some(&json!(true)) {
-                clear_default_tax(state);
-            }
+        Kind::Tax if input.get("isDefault") == Some(&json!(true)) => {
+            clear_default_tax(state);
         }
         _ => {}
     }
@@ -748,7 +746,7 @@ pub(crate) fn delete(
         .store
         .get(kind, parent, id)
         .map(|i| state.render(kind, i))
-        .ok_or_else(|| ApiError::not_found())?;
+        .ok_or_else(ApiError::not_found)?;
     state.store.remove(kind, parent, id);
     let refers_to = |field: &'static str, id: u64| {
         move |i: &super::store::Item| i.obj.get(field).and_then(link_id) == Some(id)

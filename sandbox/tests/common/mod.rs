@@ -54,7 +54,12 @@ pub async fn answer(resp: reqwest::Response) -> Answer {
     let headers = resp.headers().clone();
     let text = resp.text().await.unwrap_or_default();
     let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Answer { status, headers, json, text }
+    Answer {
+        status,
+        headers,
+        json,
+        text,
+    }
 }
 
 /// A Lightspeed caller with the simulator's credentials.
@@ -65,7 +70,10 @@ pub struct Ls {
 
 impl Ls {
     pub fn new(sim: LightspeedSim) -> Self {
-        Self { sim, client: http() }
+        Self {
+            sim,
+            client: http(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -73,10 +81,10 @@ impl Ls {
     }
 
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
-        let mut req = self
-            .client
-            .request(method, self.url(path))
-            .basic_auth(self.sim.api_key(), Some(self.sim.api_secret().expose_secret()));
+        let mut req = self.client.request(method, self.url(path)).basic_auth(
+            self.sim.api_key(),
+            Some(self.sim.api_secret().expose_secret()),
+        );
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -102,7 +110,9 @@ impl Ls {
     /// The id of the first item of a list.
     pub async fn first_id(&self, path: &str, key: &str) -> u64 {
         let a = self.get(path).await;
-        a.json[key][0]["id"].as_u64().unwrap_or_else(|| panic!("no {key} in {path}: {}", a.text))
+        a.json[key][0]["id"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no {key} in {path}: {}", a.text))
     }
 }
 
@@ -121,7 +131,15 @@ impl Av {
     /// Refresh-grant a token with the simulator's refresh token.
     pub async fn connect(sim: AccountViewSim) -> Self {
         let client = http();
-        let a = token(&client, &sim, &[("grant_type", "refresh_token"), ("refresh_token", sim.refresh_token().expose_secret())]).await;
+        let a = token(
+            &client,
+            &sim,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", sim.refresh_token().expose_secret()),
+            ],
+        )
+        .await;
         assert_eq!(a.status, 200, "{}", a.text);
         let token = a.json["access_token"].as_str().unwrap().to_owned();
         Self { sim, client, token }
@@ -152,10 +170,17 @@ impl Av {
 }
 
 /// `POST /token` with the client credentials plus these fields.
-pub async fn token(client: &reqwest::Client, sim: &AccountViewSim, fields: &[(&str, &str)]) -> Answer {
+pub async fn token(
+    client: &reqwest::Client,
+    sim: &AccountViewSim,
+    fields: &[(&str, &str)],
+) -> Answer {
     let secret = sim.client_secret();
     let id = sim.client_id();
-    let mut form: Vec<(&str, &str)> = vec![("client_id", &id), ("client_secret", secret.expose_secret())];
+    let mut form: Vec<(&str, &str)> = vec![
+        ("client_id", &id),
+        ("client_secret", secret.expose_secret()),
+    ];
     form.extend_from_slice(fields);
     let resp = client
         .post(format!("{}/token", sim.base_url()))
@@ -166,12 +191,28 @@ pub async fn token(client: &reqwest::Client, sim: &AccountViewSim, fields: &[(&s
     answer(resp).await
 }
 
+/// A detail table of a write: name, field definitions, rows.
+pub type Detail<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [Vec<Value>]);
+
 /// A positional write body.
-pub fn write_body(bo: &str, table: &str, fields: &[(&str, &str)], rows: &[Vec<Value>], detail: Option<(&str, &[(&str, &str)], &[Vec<Value>])>) -> Value {
+pub fn write_body(
+    bo: &str,
+    table: &str,
+    fields: &[(&str, &str)],
+    rows: &[Vec<Value>],
+    detail: Option<Detail<'_>>,
+) -> Value {
     let defs = |fields: &[(&str, &str)]| -> Vec<Value> {
-        fields.iter().map(|(n, t)| serde_json::json!({"Name": n, "FieldType": t})).collect()
+        fields
+            .iter()
+            .map(|(n, t)| serde_json::json!({"Name": n, "FieldType": t}))
+            .collect()
     };
-    let rows_json = |rows: &[Vec<Value>]| -> Vec<Value> { rows.iter().map(|r| serde_json::json!({"Values": r})).collect() };
+    let rows_json = |rows: &[Vec<Value>]| -> Vec<Value> {
+        rows.iter()
+            .map(|r| serde_json::json!({"Values": r}))
+            .collect()
+    };
     let mut body = serde_json::json!({
         "BookDate": "2026-06-15T10:00:00.000Z",
         "BusinessObject": bo,
@@ -179,7 +220,8 @@ pub fn write_body(bo: &str, table: &str, fields: &[(&str, &str)], rows: &[Vec<Va
         "TableData": {"Data": {"Rows": rows_json(rows)}},
     });
     if let Some((name, fields, rows)) = detail {
-        body["Table"]["DetailDefinitions"] = serde_json::json!([{"Name": name, "Fields": defs(fields)}]);
+        body["Table"]["DetailDefinitions"] =
+            serde_json::json!([{"Name": name, "Fields": defs(fields)}]);
         body["TableData"]["DetailData"] = serde_json::json!([{"Rows": rows_json(rows)}]);
     }
     body
