@@ -93,6 +93,16 @@ impl ApiStats {
         self.throttled += other.throttled;
         self.throttle_wait += other.throttle_wait;
     }
+
+    /// The usage between an `earlier` snapshot of the same (monotonic) counters and these.
+    pub fn since(&self, earlier: &Self) -> Self {
+        Self {
+            requests: self.requests.saturating_sub(earlier.requests),
+            retries: self.retries.saturating_sub(earlier.retries),
+            throttled: self.throttled.saturating_sub(earlier.throttled),
+            throttle_wait: self.throttle_wait.saturating_sub(earlier.throttle_wait),
+        }
+    }
 }
 
 /// One error as the report keeps it.

@@ -108,6 +108,7 @@ async fn book_orders(
                     total_incl: order.totals.incl,
                     vat_total: order.totals.vat(),
                     rounding_difference: Decimal::ZERO,
+                    header_discount: Decimal::ZERO,
                 })
                 .await?;
             Ok(())

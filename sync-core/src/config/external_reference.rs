@@ -4,29 +4,24 @@ use serde::{Deserialize, Serialize};
 
 use super::Problems;
 use crate::datamapper::Template;
-use crate::domain::{ExternalReference, Order, SalesDocumentKind};
+use crate::domain::{ExternalReference, Order};
 
-/// The text stamped on a booking so it can be found again, and where the ledger keeps it.
+/// The text stamped on a booking so it can be found again (lookup-before-create).
 ///
-/// The field names are defaults for AccountView (`COMMENT1` on sales orders, `INV_NR` on journal
-/// postings) and must be checked on the first live tenant; Koppel never hard-codes them.
+/// Only the *format* lives here: which ledger field holds the text is the ledger connector's business
+/// (for AccountView see `accountview_client::sync::LedgerOptions`), because sync-core knows no vendor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ExternalReferenceConfig {
-    /// The ledger field on sales orders.
-    pub sales_order_field: String,
-    /// The ledger field on sales invoices / journal postings.
-    pub sales_invoice_field: String,
     /// The format; placeholders `{shop_id}`, `{number}` and `{id}` (the order's shop id). Must contain
-    /// `{number}` or `{id}` so it is unique per order.
+    /// `{number}` or `{id}` so it is unique per order. Keep it short: ledgers store it in fields of
+    /// limited length (40 characters is a safe bound).
     pub format: String,
 }
 
 impl Default for ExternalReferenceConfig {
     fn default() -> Self {
         Self {
-            sales_order_field: "COMMENT1".into(),
-            sales_invoice_field: "INV_NR".into(),
             format: "LS-{shop_id}-{number}".into(),
         }
     }
@@ -35,16 +30,6 @@ impl Default for ExternalReferenceConfig {
 const REFERENCE_FIELDS: [&str; 3] = ["shop_id", "number", "id"];
 
 impl ExternalReferenceConfig {
-    /// The ledger field for a document kind.
-    pub fn field_for(&self, kind: SalesDocumentKind) -> &str {
-        match kind {
-            SalesDocumentKind::SalesOrder => &self.sales_order_field,
-            SalesDocumentKind::SalesInvoice | SalesDocumentKind::CreditNote => {
-                &self.sales_invoice_field
-            }
-        }
-    }
-
     /// Render the reference for an order. A malformed format renders as the order number (and is
     /// reported by `validate()`).
     pub fn render(&self, order: &Order) -> ExternalReference {
@@ -60,14 +45,6 @@ impl ExternalReferenceConfig {
     }
 
     pub(super) fn validate(&self, p: &mut Problems) {
-        p.require(
-            "orders.external_reference.sales_order_field",
-            &self.sales_order_field,
-        );
-        p.require(
-            "orders.external_reference.sales_invoice_field",
-            &self.sales_invoice_field,
-        );
         let path = "orders.external_reference.format";
         match Template::parse(&self.format) {
             Err(e) => p.add(path, e.to_string()),

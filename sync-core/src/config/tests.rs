@@ -1,5 +1,5 @@
 use super::*;
-use crate::domain::{CountryCode, MatchKey, SalesDocumentKind, VatRate};
+use crate::domain::{CountryCode, MatchKey, VatRate};
 use crate::testing::OrderBuilder;
 use crate::traits::WriteBack;
 use rust_decimal_macros::dec;
@@ -95,22 +95,12 @@ fn payment_and_shipping_mappings_ignore_case() {
 }
 
 #[test]
-fn external_reference_rendering_and_fields() {
+fn external_reference_rendering() {
     let o = OrdersConfig::default();
     let order = OrderBuilder::new("ORD00018").shop_id("4711").build();
     assert_eq!(
         o.external_reference.render(&order).as_str(),
         "LS-4711-ORD00018"
-    );
-    assert_eq!(
-        o.external_reference
-            .field_for(SalesDocumentKind::SalesOrder),
-        "COMMENT1"
-    );
-    assert_eq!(
-        o.external_reference
-            .field_for(SalesDocumentKind::SalesInvoice),
-        "INV_NR"
     );
 }
 

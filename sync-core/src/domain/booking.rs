@@ -154,6 +154,10 @@ pub struct SalesDocument {
     pub amounts_include_vat: bool,
     /// The lines, including shipping, payment cost, discount and rounding lines.
     pub lines: Vec<BookingLine>,
+    /// An order-level discount booked on the document header instead of as a line (positive amount,
+    /// on the same incl/excl basis as the unit prices); zero when none.
+    #[serde(default)]
+    pub header_discount: Decimal,
     /// Total excluding VAT.
     pub total_excl: Decimal,
     /// Total including VAT (equals the shop total to the cent).

@@ -244,6 +244,7 @@ mod tests {
             total_incl: dec!(12.10),
             vat_total: dec!(2.10),
             rounding_difference: Decimal::ZERO,
+            header_discount: Decimal::ZERO,
         }
     }
 

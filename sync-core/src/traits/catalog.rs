@@ -14,6 +14,12 @@ use crate::error::SyncError;
 /// The ledger's articles.
 #[async_trait]
 pub trait ArticleSource: Send + Sync {
+    /// The connector's cumulative API usage (monotonic counters); flows record the difference over a
+    /// run in its report. Connectors without counters keep the default (all zero).
+    fn api_stats(&self) -> crate::report::ApiStats {
+        crate::report::ApiStats::default()
+    }
+
     /// Articles changed inside `window` (the ledger's change timestamp). Stock changes may not move
     /// that timestamp in every ledger; the stock flow can use [`all_articles`](Self::all_articles).
     async fn changed_articles(&self, window: &ReadWindow) -> Result<Vec<Article>, SyncError>;
@@ -115,6 +121,12 @@ impl ProductPatch {
 /// The shop's catalogue.
 #[async_trait]
 pub trait Catalog: Send + Sync {
+    /// The connector's cumulative API usage (monotonic counters); flows record the difference over a
+    /// run in its report. Connectors without counters keep the default (all zero).
+    fn api_stats(&self) -> crate::report::ApiStats {
+        crate::report::ApiStats::default()
+    }
+
     /// Every variant, indexed by article code, SKU and EAN. Flows call this once per run.
     async fn variant_index(&self) -> Result<VariantIndex, SyncError>;
 

@@ -9,6 +9,12 @@ use crate::error::SyncError;
 /// The shop's customers.
 #[async_trait]
 pub trait ShopCustomers: Send + Sync {
+    /// The connector's cumulative API usage (monotonic counters); flows record the difference over a
+    /// run in its report. Connectors without counters keep the default (all zero).
+    fn api_stats(&self) -> crate::report::ApiStats {
+        crate::report::ApiStats::default()
+    }
+
     /// Customers changed inside `window`.
     async fn changed_customers(&self, window: &ReadWindow) -> Result<Vec<Customer>, SyncError>;
 
@@ -26,6 +32,12 @@ pub trait ShopCustomers: Send + Sync {
 /// customer flow share one implementation.
 #[async_trait]
 pub trait LedgerDebtors: Send + Sync {
+    /// The connector's cumulative API usage (monotonic counters); flows record the difference over a
+    /// run in its report. Connectors without counters keep the default (all zero).
+    fn api_stats(&self) -> crate::report::ApiStats {
+        crate::report::ApiStats::default()
+    }
+
     /// Debtors changed inside `window`.
     async fn changed_debtors(&self, window: &ReadWindow) -> Result<Vec<DebtorRecord>, SyncError>;
 

@@ -29,6 +29,12 @@ pub enum WriteBack {
 /// The source of shop orders and credit notes.
 #[async_trait]
 pub trait OrderSource: Send + Sync {
+    /// The connector's cumulative API usage (monotonic counters); flows record the difference over a
+    /// run in its report. Connectors without counters keep the default (all zero).
+    fn api_stats(&self) -> crate::report::ApiStats {
+        crate::report::ApiStats::default()
+    }
+
     /// Orders changed inside `window`.
     ///
     /// Implementations push `filter` down to the API where they can, and may return a superset:
