@@ -290,3 +290,36 @@ macro_rules! contract_suite {
         }
     };
 }
+
+/// Builds a [`Case`] for a collection under `/nl/<base>`:
+/// `case!("taxes", 26998, "tax", "taxes", ("tax.json", "tax"), |c| c.taxes())`.
+#[macro_export]
+macro_rules! case {
+    ($base:literal, $id:literal, $single:literal, $list:literal, ($fixture:literal, $fixture_key:literal), |$c:ident| $handler:expr) => {
+        common::contract::Case {
+            item_path: concat!("/nl/", $base, "/", $id, ".json"),
+            list_path: concat!("/nl/", $base, ".json"),
+            count_path: concat!("/nl/", $base, "/count.json"),
+            single_key: $single,
+            list_key: $list,
+            item: common::fixture_item($fixture, $fixture_key),
+            get: |$c| {
+                use futures::FutureExt;
+                async move { $handler.get($id).await.map(|x| x.id) }.boxed()
+            },
+            list: |$c, limit| {
+                use futures::{StreamExt, TryStreamExt};
+                $handler
+                    .list()
+                    .limit(limit)
+                    .stream()
+                    .map_ok(|x| x.id)
+                    .boxed()
+            },
+            count: |$c| {
+                use futures::FutureExt;
+                async move { $handler.count().await }.boxed()
+            },
+        }
+    };
+}
