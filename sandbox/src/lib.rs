@@ -72,13 +72,22 @@ use secrecy::SecretString;
 use server::Shutdown;
 
 /// Both simulators, running. Dropping it stops them (use [`Sandbox::shutdown`] to wait).
-#[derive(Debug)]
 pub struct Sandbox {
     ls: LightspeedSim,
     av: AccountViewSim,
     seed: Arc<SeedData>,
     shutdown: Shutdown,
     tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("lightspeed", &self.ls)
+            .field("accountview", &self.av)
+            .field("seed", &self.seed.seed)
+            .finish_non_exhaustive()
+    }
 }
 
 fn hex(rng: &mut fastrand::Rng, n: usize) -> String {

@@ -427,6 +427,7 @@ impl LightspeedSim {
         }
         base.insert("id".into(), json!(id));
         if let Some(cid) = base.get("customer").and_then(link_id) {
+            state.customers_with_orders.insert(cid);
             let link = state.links.to(Kind::Customer, None, cid);
             base.insert("customer".into(), link);
         }

@@ -634,12 +634,9 @@ impl LsState {
             .unwrap_or(json!("default"));
         let value_id = tariff.as_ref().map(|t| t.value_id).unwrap_or(0);
         let pickup = tariff.as_ref().is_some_and(|t| t.pickup);
-        let is_new = spec.customer_id.is_none_or(|cid| {
-            !self
-                .store
-                .all(Kind::Order)
-                .any(|o| o.obj.get("customer").and_then(link_id) == Some(cid))
-        });
+        let is_new = spec
+            .customer_id
+            .is_none_or(|cid| self.customers_with_orders.insert(cid));
         for (k, v) in [
             ("updatedAt", json!(updated_s)),
             ("number", json!(number)),
@@ -805,7 +802,11 @@ impl LsState {
         if let Some(s) = shipment {
             e.insert("shipment".into(), self.links.to(Kind::Shipment, None, s));
         }
-        self.store.insert(Kind::OrderEvent, None, e);
+        let id = self.store.insert(Kind::OrderEvent, None, e);
+        self.order_docs
+            .entry(order)
+            .or_default()
+            .push((Kind::OrderEvent, id));
     }
 
     /// Creates the invoice of an order (or a credit note linked to `original`); returns its id.
@@ -864,6 +865,10 @@ impl LsState {
             inv.insert("invoice".into(), self.links.to(Kind::Invoice, None, orig));
         }
         self.store.insert(Kind::Invoice, None, inv);
+        self.order_docs
+            .entry(order_id)
+            .or_default()
+            .push((Kind::Invoice, id));
         // Items: the lines, then shipping and payment costs.
         let lines: Vec<Map<String, Value>> = self
             .store
@@ -959,6 +964,10 @@ impl LsState {
         s.insert("customer".into(), customer);
         s.insert("order".into(), self.links.to(Kind::Order, None, order_id));
         self.store.insert(Kind::Shipment, None, s);
+        self.order_docs
+            .entry(order_id)
+            .or_default()
+            .push((Kind::Shipment, id));
         self.add_event(order_id, "shipment", status, None, Some(id), at);
     }
 

@@ -583,6 +583,11 @@ impl LsState {
         }
 
         // Orders over the last 60 days.
+        self.sku_hint = self
+            .store
+            .all(Kind::Variant)
+            .filter_map(|v| Some((v.obj.get("sku")?.as_str()?.to_owned(), v.id())))
+            .collect();
         let sellable: Vec<&ArticleDraft> = articles
             .iter()
             .filter(|a| a.in_shop && !a.blocked)
@@ -698,6 +703,7 @@ impl LsState {
                 });
             }
         }
+        self.sku_hint.clear();
         // Seeding is history, not news: no webhooks for it.
         self.changes.clear();
         (out, customers, seeded)

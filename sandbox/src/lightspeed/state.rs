@@ -1,6 +1,6 @@
 //! The simulated shop: the store plus shop-wide facts, rendering and change tracking.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
@@ -56,6 +56,13 @@ pub(crate) struct LsState {
     pub(crate) tariffs: HashMap<u64, Tariff>,
     pub(crate) payment_costs: HashMap<String, Decimal>,
     pub(crate) changes: Vec<Change>,
+    /// Invoices, shipments and events per order (none of them can be deleted), so rendering an
+    /// order does not scan every document of the shop.
+    pub(crate) order_docs: HashMap<u64, Vec<(Kind, u64)>>,
+    /// Customers that have ordered before (`isNewCustomer`).
+    pub(crate) customers_with_orders: HashSet<u64>,
+    /// SKU → variant id while seeding (checked against the variant before use).
+    pub(crate) sku_hint: HashMap<String, u64>,
 }
 
 impl LsState {
@@ -77,6 +84,9 @@ impl LsState {
             tariffs: HashMap::new(),
             payment_costs: HashMap::new(),
             changes: Vec::new(),
+            order_docs: HashMap::new(),
+            customers_with_orders: HashSet::new(),
+            sku_hint: HashMap::new(),
         }
     }
 
@@ -144,12 +154,13 @@ impl LsState {
             Kind::OrderMetafield,
             self.store.under(Kind::OrderMetafield, Some(id)),
         );
+        let docs = self.order_docs.get(&id).cloned().unwrap_or_default();
         let related = |kind: Kind| -> Value {
             render_all(
                 kind,
-                self.store
-                    .all(kind)
-                    .filter(|i| i.obj.get("order").and_then(link_id) == Some(id))
+                docs.iter()
+                    .filter(|(k, _)| *k == kind)
+                    .filter_map(|(k, doc)| self.store.get(*k, None, *doc))
                     .collect(),
             )
         };
@@ -202,6 +213,14 @@ impl LsState {
     /// Looks a variant up by SKU, falling back to article code and EAN.
     pub(crate) fn variant_by_code(&self, code: &str) -> Option<&Item> {
         let field_is = |i: &&Item, f: &str| i.obj.get(f).and_then(Value::as_str) == Some(code);
+        if let Some(hit) = self
+            .sku_hint
+            .get(code)
+            .and_then(|id| self.store.get(Kind::Variant, None, *id))
+            .filter(|i| field_is(i, "sku"))
+        {
+            return Some(hit);
+        }
         let all = || self.store.all(Kind::Variant);
         all()
             .find(|i| field_is(i, "sku"))
