@@ -8,6 +8,7 @@ mod db;
 mod dictionary;
 mod http;
 mod oauth;
+mod parse;
 mod read;
 pub(crate) mod seed;
 mod write;

@@ -5,8 +5,11 @@
 //! `X-RateLimit-*` headers, and signed webhooks. See [`LightspeedSim`] for the test helpers.
 
 mod api;
+mod documents;
+mod fields;
 mod http;
 mod kinds;
+mod order_spec;
 mod orders;
 mod query;
 mod ratelimit;
@@ -24,7 +27,7 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value, json};
 
-pub use orders::{Coupon, OrderLineSpec, OrderSpec, Party};
+pub use order_spec::{Coupon, OrderLineSpec, OrderSpec, Party};
 pub use webhooks::WebhookDelivery;
 
 use self::kinds::Kind;
@@ -617,7 +620,7 @@ impl LightspeedSim {
 
 /// `Jan van der Berg` for a party.
 pub(crate) fn full_name_of(p: &Party) -> String {
-    orders::full_name(&p.firstname, &p.middlename, &p.lastname)
+    order_spec::full_name(&p.firstname, &p.middlename, &p.lastname)
 }
 
 /// The link builder for a simulator at `base` serving `language` by default.

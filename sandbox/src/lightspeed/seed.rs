@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
 use super::kinds::Kind;
-use super::orders::{OrderSpec, full_name};
+use super::order_spec::{OrderSpec, full_name};
 use super::state::{LsState, Tariff};
 use crate::clock::ls_time;
 use crate::geo::{self, country_json};
