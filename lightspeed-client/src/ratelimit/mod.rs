@@ -10,7 +10,7 @@
 //! X-RateLimit-Reset:     263/2063/23663     (seconds until each window resets)
 //! ```
 //!
-//! One [`RateLimiter`](limiter::RateLimiter) per client (shared by its clones, and optionally by
+//! One limiter per client (shared by its clones, and optionally by
 //! every client of the same key in the process) tracks the three windows from those headers and
 //! the per-second cap from its own send times. Before each request it reserves a slot: when any
 //! window's remaining count, minus requests still in flight, is at or below the reserve margin,
