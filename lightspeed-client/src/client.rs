@@ -91,7 +91,7 @@ impl LightspeedClient {
     }
 
     /// The rate limiter's current view of the three windows.
-    pub fn rate_limit(&self) -> RateLimitSnapshot {
+    pub fn rate_limit_snapshot(&self) -> RateLimitSnapshot {
         self.inner.limiter.snapshot()
     }
 
@@ -381,6 +381,14 @@ mod tests {
             .cluster(Cluster::Eu1)
             .language("nl")
             .credentials("key-0123", "secret-4567")
+    }
+
+    #[test]
+    fn the_client_is_cheap_to_share_across_tasks() {
+        fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
+        assert_shareable::<LightspeedClient>();
+        assert_shareable::<crate::Handler<crate::models::Order>>();
+        assert_shareable::<crate::ListRequest<crate::models::Order>>();
     }
 
     #[test]

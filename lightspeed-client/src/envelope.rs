@@ -282,7 +282,7 @@ pub fn decode_list<T: Entity>(body: &[u8]) -> Result<Vec<T>> {
 }
 
 fn api_error_without_context(error: &serde_json::Value) -> Error {
-    crate::execute::api_error_from_value(http::StatusCode::OK, "?", "?", error)
+    crate::api_error::api_error_from_value(http::StatusCode::OK, "?", "?", error)
 }
 
 #[cfg(test)]

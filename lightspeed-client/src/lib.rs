@@ -53,6 +53,7 @@
 
 #![deny(missing_docs)]
 
+mod api_error;
 mod client;
 mod entity;
 pub mod envelope;

@@ -142,7 +142,7 @@ async fn a_minus_one_remaining_waits_for_that_windows_reset() {
         RetryPolicy::none(),
     );
     client.orders().count().await.unwrap();
-    assert_eq!(client.rate_limit().five_minutes.remaining, -1);
+    assert_eq!(client.rate_limit_snapshot().five_minutes.remaining, -1);
     client.orders().count().await.unwrap();
     let sent = transport.sent();
     assert!(sent[1].at >= secs(30), "second call at {:?}", sent[1].at);

@@ -175,9 +175,9 @@ async fn response_headers_update_the_rate_limit_snapshot() {
         .mount(&server)
         .await;
     let client = client(&server);
-    assert!(!client.rate_limit().five_minutes.from_headers);
+    assert!(!client.rate_limit_snapshot().five_minutes.from_headers);
     client.shop().get().await.unwrap();
-    let snap = client.rate_limit();
+    let snap = client.rate_limit_snapshot();
     assert_eq!(
         (snap.five_minutes.limit, snap.five_minutes.remaining),
         (1000, 999)

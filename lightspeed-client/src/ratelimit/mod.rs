@@ -103,7 +103,7 @@ pub struct WindowSnapshot {
     pub from_headers: bool,
 }
 
-/// The limiter's view of all windows ([`LightspeedClient::rate_limit`](crate::LightspeedClient::rate_limit)).
+/// The limiter's view of all windows ([`LightspeedClient::rate_limit`](crate::LightspeedClient::rate_limit_snapshot)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimitSnapshot {
     /// The 5-minute window.

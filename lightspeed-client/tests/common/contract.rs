@@ -83,7 +83,7 @@ pub async fn get_happy_path(case: Case) {
     let client = client(&server);
     let id = (case.get)(client.clone()).await.unwrap();
     assert_eq!(id, expected_id(&case));
-    let five = client.rate_limit().five_minutes;
+    let five = client.rate_limit_snapshot().five_minutes;
     assert_eq!(
         (five.limit, five.remaining, five.from_headers),
         (300, 287, true)
