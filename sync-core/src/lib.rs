@@ -84,6 +84,7 @@ pub mod config;
 pub mod datamapper;
 pub mod domain;
 pub mod error;
+pub mod flows;
 pub mod formula;
 pub mod report;
 pub mod state;

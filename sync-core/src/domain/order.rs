@@ -20,6 +20,11 @@ pub struct Order {
     pub shop_id: Option<String>,
     /// When the order was placed.
     pub created_at: DateTime<Utc>,
+    /// The order date in the shop's own time zone, as the shop states it (an order placed at 00:30
+    /// in Amsterdam belongs to that day, not to the previous UTC day). Falls back to `created_at`'s UTC
+    /// date when absent.
+    #[serde(default)]
+    pub placed_on: Option<NaiveDate>,
     /// When the order was last changed.
     pub updated_at: DateTime<Utc>,
     /// The life-cycle status.
@@ -106,6 +111,14 @@ pub struct OrderLine {
     pub discount_incl: Decimal,
     /// The VAT rate of the line.
     pub vat_rate: VatRate,
+}
+
+impl Order {
+    /// The order date for bookings: [`placed_on`](Self::placed_on), else `created_at`'s UTC date.
+    pub fn order_date(&self) -> NaiveDate {
+        self.placed_on
+            .unwrap_or_else(|| self.created_at.date_naive())
+    }
 }
 
 impl OrderLine {

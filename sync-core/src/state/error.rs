@@ -171,6 +171,21 @@ impl From<deadpool_postgres::PoolError> for StateError {
     }
 }
 
+impl From<StateError> for crate::error::SyncError {
+    /// A state-store failure: retryable when the database said so (busy, connection lost), else fatal —
+    /// flows must not go on writing to targets when they cannot record what they did.
+    fn from(error: StateError) -> Self {
+        use crate::error::{ErrorKind, SyncError};
+        let message = error.to_string();
+        let e = if error.is_transient() {
+            SyncError::retryable(ErrorKind::State, message)
+        } else {
+            SyncError::fatal(ErrorKind::State, message)
+        };
+        e.with_source(error)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,6 +48,7 @@ impl OrderBuilder {
                 number: number.to_owned(),
                 shop_id: Some("1".into()),
                 created_at: default_time(),
+                placed_on: None,
                 updated_at: default_time(),
                 status: OrderStatus::New,
                 payment_status: PaymentStatus::Paid,

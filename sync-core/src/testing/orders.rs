@@ -38,6 +38,11 @@ impl MemoryOrderSource {
             .insert(order.source_id.clone(), order);
     }
 
+    /// The order with this id, as stored.
+    pub fn order(&self, id: &str) -> Option<Order> {
+        lock(&self.state).orders.get(id).cloned()
+    }
+
     /// Add a credit note.
     pub fn add_credit_note(&self, note: CreditNote) {
         lock(&self.state).credit_notes.push(note);

@@ -1,0 +1,11 @@
+//! The flows: generic functions over the traits in [`crate::traits`] and a [`StateStore`].
+//!
+//! Each flow claims its work, writes only what changed, commits state only after the target
+//! acknowledged, dead-letters the records it cannot process and returns a [`RunReport`].
+//!
+//! [`StateStore`]: crate::state::StateStore
+//! [`RunReport`]: crate::report::RunReport
+
+pub mod orders;
+
+pub use orders::{Intake, OrdersFlow, RunRequest};
