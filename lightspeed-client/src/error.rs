@@ -183,6 +183,12 @@ mod tests {
     }
 
     #[test]
+    fn errors_can_cross_tasks() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Error>();
+    }
+
+    #[test]
     fn retryable_classification() {
         assert!(api(503).is_retryable());
         assert!(!api(400).is_retryable());

@@ -1,6 +1,8 @@
 //! The request pipeline every call goes through: URL, headers, rate limiter, transport with a
 //! timeout, retries, status mapping, tracing.
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -208,7 +210,10 @@ impl LightspeedClient {
                                 window: None,
                             });
                         }
-                        let (wait, window) = hint.unwrap_or((policy.backoff(retries), None));
+                        // Without any hint, wait at least a second: an immediate retry would
+                        // almost surely be rejected again.
+                        let (wait, window) = hint
+                            .unwrap_or((policy.backoff(retries).max(Duration::from_secs(1)), None));
                         // A 429 without window information is attributed to the 5-minute window.
                         let window = window.unwrap_or(RateWindow::FiveMinutes);
                         span.in_scope(

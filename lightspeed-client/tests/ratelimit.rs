@@ -293,6 +293,24 @@ async fn a_wait_beyond_max_wait_returns_rate_limited_without_sleeping() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_429_without_any_hint_waits_at_least_a_second() {
+    let transport = FakeTransport::new(|_, n| {
+        Ok(if n == 0 {
+            reply(429, &[], "")
+        } else {
+            reply(200, &[], COUNT)
+        })
+    });
+    let client = client(
+        transport.clone(),
+        RateLimitConfig::new(),
+        RetryPolicy::new(),
+    );
+    client.orders().count().await.unwrap();
+    assert!(transport.sent()[1].at >= secs(1));
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_persistent_429_ends_as_rate_limited_after_the_retry_budget() {
     let transport = FakeTransport::new(|_, _| Ok(reply(429, &[("retry-after", "1")], "")));
     let client = client(
