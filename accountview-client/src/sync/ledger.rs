@@ -1,0 +1,290 @@
+//! [`AccountViewLedger`]: the connector, and its [`Ledger`] half (delivery addresses, the article
+//! index, bookings). Debtors live in `ledger_debtors`, the article source in `article_source`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures::TryStreamExt;
+use sync_core::domain::{
+    BookingRef, DeliveryAddressDraft, DeliveryAddressRecord, ExternalReference, SalesDocument,
+    SalesDocumentKind,
+};
+use sync_core::error::{ErrorKind, SyncError};
+use sync_core::report::ApiStats;
+use sync_core::traits::{ArticleIndex, Ledger};
+
+use super::addresses::{delivery_address_for_create, record_from_delivery_address};
+use super::articles::{article_ref_from_row, index_fields};
+use super::errors::{Operation, map_error};
+use super::journal::journal_posting;
+use super::numbering::NumberCache;
+use super::options::LedgerOptions;
+use super::sales_order::sales_order;
+use crate::client::AccountViewClient;
+use crate::dataset::{DataSet, Row};
+use crate::error::Error;
+use crate::query::{Filter, Query, SortOrder};
+use crate::records::{JournalPosting, SalesOrder};
+
+/// Rows read when looking a booking up by its reference. AccountView's `Equal` on text may match
+/// prefixes (FoxPro comparison), so a few rows sorted on the reference are read and compared exactly:
+/// the exact match sorts before every longer text it prefixes.
+const BOOKING_LOOKUP_ROWS: u32 = 10;
+
+/// An AccountView administration as sync-core's ledger ([`Ledger`], [`LedgerDebtors`]
+/// (sync_core::traits::LedgerDebtors)) and article source ([`ArticleSource`]
+/// (sync_core::traits::ArticleSource)).
+///
+/// Cheap to clone; clones share the client (tokens, write lock, statistics) and the debtor-number
+/// cache. `Debug` shows no secret.
+#[derive(Clone)]
+pub struct AccountViewLedger {
+    pub(super) client: AccountViewClient,
+    pub(super) options: Arc<LedgerOptions>,
+    pub(super) numbers: Arc<tokio::sync::Mutex<NumberCache>>,
+}
+
+impl fmt::Debug for AccountViewLedger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccountViewLedger")
+            .field("client", &self.client)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AccountViewLedger {
+    /// A connector over `client` (which must have a company selected) with `options`, checked with
+    /// [`LedgerOptions::validate`].
+    pub fn new(client: AccountViewClient, options: LedgerOptions) -> Result<Self, SyncError> {
+        options.validate()?;
+        Ok(Self {
+            client,
+            options: Arc::new(options),
+            numbers: Arc::default(),
+        })
+    }
+
+    /// The client underneath (for statistics or calls the traits do not cover).
+    pub fn client(&self) -> &AccountViewClient {
+        &self.client
+    }
+
+    /// The options in use.
+    pub fn options(&self) -> &LedgerOptions {
+        &self.options
+    }
+
+    /// The client's request counters as a run report wants them (AccountView has no rate-limit
+    /// headers, so nothing is throttled).
+    pub(super) fn usage(&self) -> ApiStats {
+        let stats = self.client.stats();
+        ApiStats {
+            requests: stats.requests,
+            retries: stats.retries,
+            ..ApiStats::default()
+        }
+    }
+
+    /// Where a kind of booking lives: business object, table, reference column and number columns.
+    fn booking_place(&self, kind: SalesDocumentKind) -> (&str, &'static str, &str, Vec<&str>) {
+        let o = &*self.options;
+        match kind {
+            SalesDocumentKind::SalesOrder => (
+                SalesOrder::BUSINESS_OBJECT,
+                SalesOrder::HEADER_TABLE,
+                &o.sales_order_reference_column,
+                vec![o.sales_order_number_column.as_str()],
+            ),
+            SalesDocumentKind::SalesInvoice | SalesDocumentKind::CreditNote => (
+                &o.journal_read_object,
+                JournalPosting::PAGE_TABLE,
+                &o.sales_invoice_reference_column,
+                vec![o.journal_number_column.as_str(), "PAGE_NR"],
+            ),
+        }
+    }
+
+    /// The booking number in a row: the first filled number column.
+    fn number_in(row: &Row, columns: &[&str]) -> Option<String> {
+        columns
+            .iter()
+            .find_map(|c| row.text_lossy(c).map(|v| v.trim().to_owned()))
+            .filter(|v| !v.is_empty())
+    }
+
+    /// After a write AccountView acknowledged but whose answer holds no number: look the booking up by
+    /// its reference, else use the reference itself as the number. Never an error, so the flow does
+    /// not book again.
+    async fn number_after_write(&self, document: &SalesDocument) -> BookingRef {
+        match self.find_booking(&document.reference, document.kind).await {
+            Ok(Some(found)) => found,
+            outcome => {
+                if let Err(e) = outcome {
+                    tracing::warn!(reference = %document.reference, error = %e, "lookup after booking failed");
+                }
+                tracing::warn!(
+                    reference = %document.reference,
+                    "booking written but its number is unknown: the reference stands in for it"
+                );
+                BookingRef {
+                    number: document.reference.as_str().to_owned(),
+                    kind: document.kind,
+                }
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Ledger for AccountViewLedger {
+    async fn delivery_addresses(
+        &self,
+        debtor: &str,
+    ) -> Result<Vec<DeliveryAddressRecord>, SyncError> {
+        let debtor = debtor.trim();
+        let rows = match self.client.delivery_addresses().for_debtor(debtor).await {
+            Ok(rows) => rows,
+            Err(Error::NotFound { .. }) => Vec::new(),
+            Err(e) => {
+                let context = format!("reading the delivery addresses of debtor {debtor}");
+                return Err(map_error(e, Operation::Lookup, &context));
+            }
+        };
+        Ok(rows
+            .iter()
+            .filter(|a| {
+                a.sub_nr
+                    .as_deref()
+                    .is_none_or(|s| s.trim().eq_ignore_ascii_case(debtor))
+            })
+            .filter_map(|a| record_from_delivery_address(a, debtor))
+            .collect())
+    }
+
+    async fn create_delivery_address(
+        &self,
+        debtor: &str,
+        address: &DeliveryAddressDraft,
+    ) -> Result<DeliveryAddressRecord, SyncError> {
+        let row = delivery_address_for_create(debtor, address);
+        let context = format!("creating a delivery address for debtor {debtor}");
+        let created = match self.client.delivery_addresses().create(&row).await {
+            Ok(created) => record_from_delivery_address(&created, debtor),
+            Err(Error::Decode { .. }) => None,
+            Err(e) => return Err(map_error(e, Operation::Write, &context)),
+        };
+        if let Some(record) = created {
+            tracing::info!(debtor, id = %record.id, "delivery address created");
+            return Ok(record);
+        }
+        // Written, but the answer carried no REC_ID: find the address we just stored.
+        let stored = self.delivery_addresses(debtor).await?;
+        stored
+            .into_iter()
+            .find(|a| a.details.address.same_place(&address.address))
+            .ok_or_else(|| {
+                SyncError::skippable(
+                    ErrorKind::Decode,
+                    format!(
+                        "{context}: AccountView returned no REC_ID and the address is not found"
+                    ),
+                )
+                .with_outcome_unknown()
+            })
+    }
+
+    async fn article_index(&self) -> Result<ArticleIndex, SyncError> {
+        let query = Query::new("AK1")
+            .table("ARTICLE")
+            .fields(index_fields(&self.options))
+            .sort(["ART_CODE"], SortOrder::Ascending)
+            .page_size(self.options.article_page_size);
+        let rows: Vec<Row> = self
+            .client
+            .query(query)
+            .collect()
+            .await
+            .map_err(|e| map_error(e, Operation::Scan, "reading the article index (AK1)"))?;
+        let index: ArticleIndex = rows
+            .iter()
+            .filter_map(|row| article_ref_from_row(row, &self.options))
+            .collect();
+        tracing::debug!(articles = index.len(), "article index loaded");
+        Ok(index)
+    }
+
+    async fn find_booking(
+        &self,
+        reference: &ExternalReference,
+        kind: SalesDocumentKind,
+    ) -> Result<Option<BookingRef>, SyncError> {
+        let (object, table, reference_column, number_columns) = self.booking_place(kind);
+        let mut fields = vec![reference_column.to_owned()];
+        fields.extend(number_columns.iter().map(|c| (*c).to_owned()));
+        let query = Query::new(object)
+            .table(table)
+            .fields(fields)
+            .filter(Filter::equal(reference_column, reference.as_str()))
+            .sort([reference_column], SortOrder::Ascending)
+            .page_size(BOOKING_LOOKUP_ROWS);
+        let rows: Vec<Row> = self
+            .client
+            .query(query)
+            .max_pages(1)
+            .stream()
+            .try_collect()
+            .await
+            .map_err(|e| {
+                let context = format!("looking up booking {reference} in {object}");
+                map_error(e, Operation::Lookup, &context)
+            })?;
+        let wanted = reference.as_str().trim();
+        let Some(row) = rows.iter().find(|r| {
+            r.text_lossy(reference_column)
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case(wanted))
+        }) else {
+            return Ok(None);
+        };
+        let number = Self::number_in(row, &number_columns).unwrap_or_else(|| {
+            tracing::warn!(%reference, "booking found without a number: the reference stands in");
+            wanted.to_owned()
+        });
+        Ok(Some(BookingRef { number, kind }))
+    }
+
+    async fn book(&self, document: &SalesDocument) -> Result<BookingRef, SyncError> {
+        let facts = self.client.field_facts();
+        let request = match document.kind {
+            SalesDocumentKind::SalesOrder => {
+                sales_order(document, &self.options, &facts)?.to_write_request()
+            }
+            SalesDocumentKind::SalesInvoice | SalesDocumentKind::CreditNote => {
+                journal_posting(document, &self.options, &facts)?.to_write_request()
+            }
+        };
+        let (object, table, _, number_columns) = self.booking_place(document.kind);
+        let context = format!("booking {} as {object}", document.reference);
+        let request = request.map_err(|e| map_error(e, Operation::Write, &context))?;
+        let data: Option<DataSet> = match self.client.create(&request).await {
+            Ok(data) => Some(data),
+            Err(Error::Decode { .. }) => None,
+            Err(e) => return Err(map_error(e, Operation::Write, &context)),
+        };
+        let number = data.as_ref().and_then(|d| {
+            d.table(table)
+                .first()
+                .and_then(|row| Self::number_in(row, &number_columns))
+        });
+        let booking = match number {
+            Some(number) => BookingRef {
+                number,
+                kind: document.kind,
+            },
+            None => self.number_after_write(document).await,
+        };
+        tracing::info!(reference = %document.reference, number = %booking.number, object, "booked");
+        Ok(booking)
+    }
+}

@@ -1,0 +1,201 @@
+//! [`LedgerDebtors`] for [`AccountViewLedger`]: debtors (`AR1` / `CONTACT`).
+
+use async_trait::async_trait;
+use sync_core::domain::{DebtorDraft, DebtorRecord, Email};
+use sync_core::error::{ErrorKind, SyncError};
+use sync_core::report::ApiStats;
+use sync_core::traits::{DebtorNumberRange, LedgerDebtors, ReadWindow};
+
+use super::debtors::{debtor_for_create, debtor_for_update, record_from_debtor};
+use super::errors::{Operation, map_error};
+use super::ledger::AccountViewLedger;
+use super::numbering::{first_free, take};
+use crate::dataset::Row;
+use crate::error::Error;
+use crate::query::{Filter, Query, SortOrder};
+use crate::records::{Debtor, Record};
+
+/// Rows read when looking debtors up by e-mail (a handful at most).
+const EMAIL_LOOKUP_PAGE: u32 = 100;
+
+/// Rows read when getting a debtor by number: `Equal` may match prefixes (FoxPro comparison), and
+/// the exact number sorts first.
+const NUMBER_LOOKUP_PAGE: u32 = 10;
+
+impl AccountViewLedger {
+    /// Debtors matching `query`, as records (rows without a number are skipped). A lookup reads one
+    /// page and fails on a row it cannot decode (ignoring it could create a duplicate debtor); a scan
+    /// reads every page and skips such rows with a warning.
+    async fn debtors(
+        &self,
+        query: Query,
+        operation: Operation,
+        context: &str,
+    ) -> Result<Vec<DebtorRecord>, SyncError> {
+        let mut call = self.client.query(query);
+        if operation == Operation::Lookup {
+            call = call.max_pages(1);
+        }
+        let rows: Vec<Row> = call
+            .collect()
+            .await
+            .map_err(|e| map_error(e, operation, context))?;
+        let mut records = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            match Debtor::from_row(row) {
+                Ok(debtor) => records.extend(record_from_debtor(&debtor, &self.options)),
+                Err(e) if operation == Operation::Scan => {
+                    tracing::warn!(row = i, error = %e, "{context}: undecodable debtor row skipped");
+                }
+                Err(e) => {
+                    let e = e.at_path(&format!("{}[{i}]", Debtor::TABLE));
+                    return Err(map_error(e, operation, context));
+                }
+            }
+        }
+        Ok(records)
+    }
+
+    /// The highest numeric `SUB_NR` in `range` + 1, from one scan of the `SUB_NR` column.
+    async fn scan_first_free(&self, range: &DebtorNumberRange) -> Result<Option<u64>, SyncError> {
+        let query = Query::new(Debtor::BUSINESS_OBJECT)
+            .table(Debtor::TABLE)
+            .fields([Debtor::KEY])
+            .sort([Debtor::KEY], SortOrder::Ascending)
+            .page_size(self.options.debtor_page_size);
+        let rows: Vec<Row> = self
+            .client
+            .query(query)
+            .collect()
+            .await
+            .map_err(|e| map_error(e, Operation::Scan, "scanning debtor numbers (AR1)"))?;
+        let numbers: Vec<String> = rows.iter().filter_map(|r| r.text_lossy("SUB_NR")).collect();
+        let next = first_free(numbers.iter().map(String::as_str), range);
+        tracing::debug!(debtors = rows.len(), ?next, "debtor numbers scanned");
+        Ok(next)
+    }
+
+    /// After a create AccountView acknowledged without a usable number: find the debtor we stored, by
+    /// the number we sent or else by its e-mail address (only when exactly one debtor has it).
+    async fn created_debtor(
+        &self,
+        debtor: &Debtor,
+        draft: &DebtorDraft,
+    ) -> Result<DebtorRecord, SyncError> {
+        let found = match (&debtor.sub_nr, &draft.email) {
+            (Some(number), _) => self.get_debtor(number).await?,
+            (None, Some(email)) => {
+                let mut matches = self.find_debtor_by_email(email).await?;
+                if matches.len() == 1 {
+                    matches.pop()
+                } else {
+                    None
+                }
+            }
+            (None, None) => None,
+        };
+        found.ok_or_else(|| {
+            SyncError::skippable(
+                ErrorKind::Decode,
+                format!(
+                    "debtor `{}` was written but AccountView's answer holds no debtor number and it \
+                     cannot be found again; check AR1 before replaying",
+                    draft.name
+                ),
+            )
+            .with_outcome_unknown()
+        })
+    }
+}
+
+#[async_trait]
+impl LedgerDebtors for AccountViewLedger {
+    fn api_stats(&self) -> ApiStats {
+        self.usage()
+    }
+
+    async fn changed_debtors(&self, window: &ReadWindow) -> Result<Vec<DebtorRecord>, SyncError> {
+        let mut query = Debtor::query().page_size(self.options.debtor_page_size);
+        if let Some(since) = window.since {
+            query = query.filter(Filter::on_or_after("CNG_DATE", since.naive_utc()));
+        }
+        self.debtors(query, Operation::Scan, "reading changed debtors (AR1)")
+            .await
+    }
+
+    async fn find_debtor_by_email(&self, email: &Email) -> Result<Vec<DebtorRecord>, SyncError> {
+        let query = Debtor::query()
+            .filter(Filter::equal("MAIL_BUS", email.as_str()))
+            .page_size(EMAIL_LOOKUP_PAGE);
+        let context = format!("looking up debtors by e-mail {email}");
+        let found = self.debtors(query, Operation::Lookup, &context).await?;
+        // AccountView may compare case-sensitively or by prefix; keep exact (normalised) matches.
+        Ok(found
+            .into_iter()
+            .filter(|d| d.details.email.as_ref() == Some(email))
+            .collect())
+    }
+
+    async fn get_debtor(&self, number: &str) -> Result<Option<DebtorRecord>, SyncError> {
+        let number = number.trim().to_uppercase();
+        let query = Debtor::query()
+            .filter(Filter::equal(Debtor::KEY, number.as_str()))
+            .page_size(NUMBER_LOOKUP_PAGE);
+        let context = format!("reading debtor {number}");
+        let found = self.debtors(query, Operation::Lookup, &context).await?;
+        Ok(found
+            .into_iter()
+            .find(|d| d.number.eq_ignore_ascii_case(&number)))
+    }
+
+    async fn create_debtor(
+        &self,
+        draft: &DebtorDraft,
+        number: Option<&str>,
+    ) -> Result<DebtorRecord, SyncError> {
+        let debtor = debtor_for_create(draft, number, &self.options);
+        let context = format!("creating debtor `{}`", draft.name);
+        let created = match self.client.debtors().create(&debtor).await {
+            Ok(created) => record_from_debtor(&created, &self.options),
+            Err(Error::Decode { .. }) => None,
+            Err(e) => return Err(map_error(e, Operation::Write, &context)),
+        };
+        let record = match created {
+            Some(record) => record,
+            None => self.created_debtor(&debtor, draft).await?,
+        };
+        tracing::info!(number = %record.number, "debtor created");
+        Ok(record)
+    }
+
+    async fn update_debtor(
+        &self,
+        number: &str,
+        draft: &DebtorDraft,
+    ) -> Result<DebtorRecord, SyncError> {
+        let debtor = debtor_for_update(number, draft, &self.options);
+        let context = format!("updating debtor {number}");
+        let updated = match self.client.debtors().update(&debtor).await {
+            Ok(updated) => record_from_debtor(&updated, &self.options),
+            Err(Error::Decode { .. }) => None,
+            Err(e) => return Err(map_error(e, Operation::Write, &context)),
+        };
+        match updated {
+            Some(record) => Ok(record),
+            None => self.get_debtor(number).await?.ok_or_else(|| {
+                SyncError::skippable(
+                    ErrorKind::NotFound,
+                    format!("{context}: the debtor is not found after the update"),
+                )
+            }),
+        }
+    }
+
+    async fn next_debtor_number(&self, range: &DebtorNumberRange) -> Result<String, SyncError> {
+        let mut cache = self.numbers.lock().await;
+        if !matches!(&*cache, Some((cached, _)) if cached == range) {
+            *cache = Some((*range, self.scan_first_free(range).await?));
+        }
+        take(&mut cache, range).map(|n| n.to_string())
+    }
+}

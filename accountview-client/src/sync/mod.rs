@@ -1,0 +1,66 @@
+//! The connector to `sync-core` (feature `sync`): an AccountView administration as the ledger of the
+//! order and customer flows and as the article source of the stock and product flows.
+//!
+//! * [`AccountViewLedger`] implements [`Ledger`](sync_core::traits::Ledger),
+//!   [`LedgerDebtors`](sync_core::traits::LedgerDebtors) and
+//!   [`ArticleSource`](sync_core::traits::ArticleSource) over an [`AccountViewClient`](crate::AccountViewClient).
+//! * [`LedgerOptions`] names every AccountView column the reference leaves open (where the external
+//!   reference lives, the EAN column, the discount column…), with documented defaults.
+//! * [`map_error`] is the one mapping of client errors to [`SyncError`](sync_core::error::SyncError)
+//!   classes (retryable / fatal / skippable), marking ambiguous writes outcome-unknown.
+//! * [`StateTokenStore`] keeps the client's OAuth tokens in sync-core's state store.
+//!
+//! Bookings are found again by their external reference (lookup-before-create): sales orders by
+//! `SO_HDR.COMMENT1`, journal postings by `DJ_PAGE.HDR_DESC` (both configurable). The reference is never
+//! truncated; one that does not fit its column is refused as a mapping error.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use accountview_client::AccountViewClient;
+//! use accountview_client::sync::{AccountViewLedger, LedgerOptions, StateTokenStore};
+//! use sync_core::domain::{ExternalReference, SalesDocumentKind};
+//! use sync_core::state::{MemoryStateStore, StateStore};
+//! use sync_core::traits::Ledger;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let state: Arc<dyn StateStore> = Arc::new(MemoryStateStore::new());
+//! let client = AccountViewClient::builder()
+//!     .client_id("my-api-key")
+//!     .client_secret("my-api-secret")
+//!     .company_id("3f2c9a7e-1b4d-4c8e-9a51-0d6e2b7f4a10")
+//!     .token_store(Arc::new(StateTokenStore::new(Arc::clone(&state), "my-api-key")))
+//!     .build()?;
+//! let options: LedgerOptions = serde_json::from_str(r#"{"journal_read_object": "DJ2P"}"#)?;
+//! let ledger = AccountViewLedger::new(client, options)?;
+//!
+//! let index = ledger.article_index().await?;
+//! println!("{} articles", index.len());
+//! let reference = ExternalReference::new("LS-1234-ORD00018");
+//! if let Some(booking) = ledger.find_booking(&reference, SalesDocumentKind::SalesOrder).await? {
+//!     println!("already booked as {}", booking.number);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+mod addresses;
+mod article_source;
+mod articles;
+mod debtors;
+mod documents;
+mod errors;
+mod journal;
+mod ledger;
+mod ledger_debtors;
+#[cfg(test)]
+mod mapping_tests;
+mod numbering;
+mod options;
+mod sales_order;
+mod text;
+mod token_store;
+
+pub use errors::{Operation, map_error};
+pub use ledger::AccountViewLedger;
+pub use options::LedgerOptions;
+pub use token_store::StateTokenStore;
