@@ -66,11 +66,6 @@ impl RetryPolicy {
         self
     }
 
-    /// The configured number of retries.
-    pub fn get_max_retries(&self) -> u32 {
-        self.max_retries
-    }
-
     /// The upper bound of the wait before retry number `retry` (0-based): `min(cap, base·2^retry)`.
     pub fn backoff_ceiling(&self, retry: u32) -> Duration {
         let factor = 2u32.saturating_pow(retry.min(31));

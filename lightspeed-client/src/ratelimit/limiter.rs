@@ -134,9 +134,11 @@ impl RateLimiter {
         if !self.config.enabled {
             return None;
         }
-        let reserve = i64::from(self.config.reserve);
         let mut blocked: Option<(Instant, RateWindow)> = None;
         for (i, w) in st.windows.iter().enumerate() {
+            // A reserve as large as the limit would block the window for good.
+            let limit = i64::try_from(w.limit).unwrap_or(i64::MAX);
+            let reserve = i64::from(self.config.reserve).min(limit - 1);
             let available = w.remaining - i64::try_from(w.pending).unwrap_or(i64::MAX);
             if available <= reserve {
                 let until = w.probe_at.unwrap_or(w.reset_at);
@@ -358,5 +360,43 @@ impl Drop for Permit<'_> {
         if !self.done {
             self.limiter.update(http::StatusCode::OK, None, true);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_reserve_larger_than_the_limit_still_lets_requests_through() {
+        let limiter = RateLimiter::new(
+            RateLimitConfig::new()
+                .reserve(50)
+                .default_limits(3, 100, 1000),
+        );
+        let stats = Stats::default();
+        let permit = limiter.acquire(&stats).await.unwrap();
+        permit.complete(http::StatusCode::OK, &HeaderMap::new());
+        assert_eq!(stats.snapshot().throttled, 0);
+        let snap = limiter.snapshot();
+        assert_eq!(snap.five_minutes.remaining, 2);
+        assert_eq!(snap.five_minutes.in_flight, 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unsent_request_gives_its_slot_back() {
+        let limiter = RateLimiter::new(RateLimitConfig::new());
+        let stats = Stats::default();
+        let permit = limiter.acquire(&stats).await.unwrap();
+        assert_eq!(limiter.snapshot().five_minutes.in_flight, 1);
+        permit.unsent();
+        let snap = limiter.snapshot();
+        assert_eq!(
+            (snap.five_minutes.remaining, snap.five_minutes.in_flight),
+            (300, 0)
+        );
+        // dropping a permit without an answer counts the request as spent
+        drop(limiter.acquire(&stats).await.unwrap());
+        assert_eq!(limiter.snapshot().five_minutes.remaining, 299);
     }
 }

@@ -205,11 +205,6 @@ impl RateLimitConfig {
         self.observer = Some(observer);
         self
     }
-
-    /// The configured `max_wait`.
-    pub fn get_max_wait(&self) -> Duration {
-        self.max_wait
-    }
 }
 
 impl fmt::Debug for RateLimitConfig {
