@@ -32,9 +32,9 @@ use crate::records::{JournalPosting, SalesOrder};
 /// the exact match sorts before every longer text it prefixes.
 const BOOKING_LOOKUP_ROWS: u32 = 10;
 
-/// An AccountView administration as sync-core's ledger ([`Ledger`], [`LedgerDebtors`]
-/// (sync_core::traits::LedgerDebtors)) and article source ([`ArticleSource`]
-/// (sync_core::traits::ArticleSource)).
+/// An AccountView administration as sync-core's ledger ([`Ledger`],
+/// [`LedgerDebtors`](sync_core::traits::LedgerDebtors)) and article source
+/// ([`ArticleSource`](sync_core::traits::ArticleSource)).
 ///
 /// Cheap to clone; clones share the client (tokens, write lock, statistics) and the debtor-number
 /// cache. `Debug` shows no secret.

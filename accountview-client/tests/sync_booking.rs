@@ -1,0 +1,320 @@
+//! Bookings against wiremock, through the real client: lookup by reference (found, prefix-only, 404,
+//! empty), SO1 and DJ2 writes with their bodies, and a lost answer that must not cause a second booking.
+#![cfg(feature = "sync")]
+
+mod common;
+
+use accountview_client::sync::{AccountViewLedger, LedgerOptions};
+use chrono::NaiveDate;
+use common::{client_for, fixture_json};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use serde_json::{Value, json};
+use sync_core::domain::{
+    BookingLine, BookingLineKind, Currency, DebtorRef, Email, ExternalReference, SalesDocument,
+    SalesDocumentKind, VatRate,
+};
+use sync_core::traits::Ledger;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const DATA: &str = "/api/v3/accountviewdata";
+
+fn ledger(server: &MockServer, options: LedgerOptions) -> AccountViewLedger {
+    AccountViewLedger::new(client_for(server), options).unwrap()
+}
+
+fn ok(body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+fn line(code: &str, description: &str, qty: Decimal, unit: Decimal, excl: Decimal) -> BookingLine {
+    let incl = qty * unit;
+    BookingLine {
+        kind: BookingLineKind::Article,
+        article_code: Some(code.into()),
+        description: description.into(),
+        quantity: qty,
+        unit_price: unit,
+        amount_excl: excl,
+        amount_incl: incl,
+        vat_amount: incl - excl,
+        vat_code: Some("2".into()),
+        vat_rate: VatRate::from_percentage(21),
+        revenue_account: Some("8000".into()),
+    }
+}
+
+fn document(kind: SalesDocumentKind, reference: &str) -> SalesDocument {
+    let date = NaiveDate::from_ymd_opt(2024, 5, 2).unwrap();
+    SalesDocument {
+        kind,
+        reference: ExternalReference::new(reference),
+        debtor: DebtorRef {
+            number: "10025".into(),
+            delivery_address_id: Some("0000000413".into()),
+        },
+        delivery_address: None,
+        order_date: date,
+        invoice_number: (kind != SalesDocumentKind::SalesOrder).then(|| "20240412".into()),
+        invoice_date: (kind != SalesDocumentKind::SalesOrder).then_some(date),
+        description: "Webshop order 100234".into(),
+        email: Some(Email::parse("p.pietersen@example.nl").unwrap()),
+        payment_condition: None,
+        payment_method_code: None,
+        shipping_method_code: Some("POSTNL".into()),
+        shop_id: Some("1234".into()),
+        currency: Currency::EUR,
+        amounts_include_vat: true,
+        lines: vec![
+            line(
+                "FB-1001",
+                "Fietsbel chroom 2x",
+                dec!(2),
+                dec!(4.95),
+                dec!(8.18),
+            ),
+            line(
+                "BND-2654",
+                "Buitenband 26x1.75",
+                dec!(1),
+                dec!(21.50),
+                dec!(17.77),
+            ),
+        ],
+        header_discount: Decimal::ZERO,
+        total_excl: dec!(25.95),
+        total_incl: dec!(31.40),
+        vat_total: dec!(5.45),
+        rounding_difference: Decimal::ZERO,
+    }
+}
+
+#[tokio::test]
+async fn find_booking_matches_the_reference_exactly() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "SO1"))
+        .and(query_param("Fields", "COMMENT1,ORD_NR"))
+        .and(query_param("FilterControlSource1", "COMMENT1"))
+        .and(query_param("FilterOperator1", "Equal"))
+        .and(query_param("FilterValue1", "LS-1234-ORD1"))
+        .and(query_param("SortFields", "COMMENT1"))
+        .respond_with(ok(json!({"SO_HDR": [
+            {"COMMENT1": "LS-1234-ORD1   ", "ORD_NR": "24000017"},
+            {"COMMENT1": "LS-1234-ORD10", "ORD_NR": "24000099"}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-ORD2"))
+        .respond_with(ok(
+            json!({"SO_HDR": [{"COMMENT1": "LS-1234-ORD20", "ORD_NR": "24000100"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let order = SalesDocumentKind::SalesOrder;
+    let found = ledger
+        .find_booking(&ExternalReference::new("LS-1234-ORD1"), order)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.number, "24000017");
+    assert_eq!(found.kind, order);
+    assert_eq!(
+        ledger
+            .find_booking(&ExternalReference::new("LS-1234-ORD2"), order)
+            .await
+            .unwrap(),
+        None,
+        "a prefix match is another order"
+    );
+}
+
+#[tokio::test]
+async fn find_journal_booking_uses_the_read_object_and_falls_back_to_page_nr() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "DJ2P"))
+        .and(query_param("Fields", "HDR_DESC,INV_NR,PAGE_NR"))
+        .and(query_param("FilterValue1", "LS-1234-ORD1"))
+        .respond_with(ok(json!({"DJ_PAGE": [
+            {"HDR_DESC": "LS-1234-ORD1", "INV_NR": "", "PAGE_NR": "0000123"}
+        ], "DJ_LINE": []})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-ORD404"))
+        .respond_with(ResponseTemplate::new(404).set_body_string(""))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-ORD0"))
+        .respond_with(ok(json!({"DJ_PAGE": []})))
+        .mount(&server)
+        .await;
+    let options = LedgerOptions {
+        journal_read_object: "DJ2P".into(),
+        ..LedgerOptions::default()
+    };
+    let ledger = ledger(&server, options);
+    let invoice = SalesDocumentKind::SalesInvoice;
+    let found = ledger
+        .find_booking(&ExternalReference::new("LS-1234-ORD1"), invoice)
+        .await
+        .unwrap();
+    assert_eq!(found.unwrap().number, "0000123");
+    for missing in ["LS-1234-ORD404", "LS-1234-ORD0"] {
+        assert_eq!(
+            ledger
+                .find_booking(
+                    &ExternalReference::new(missing),
+                    SalesDocumentKind::CreditNote
+                )
+                .await
+                .unwrap(),
+            None,
+            "{missing}"
+        );
+    }
+}
+
+async fn sent_body(server: &MockServer) -> Value {
+    let requests = server.received_requests().await.unwrap();
+    let post = requests
+        .iter()
+        .find(|r| r.method.as_str() == "POST")
+        .unwrap();
+    serde_json::from_slice(&post.body).unwrap()
+}
+
+#[tokio::test]
+async fn books_a_sales_order_and_returns_the_generated_number() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .respond_with(ok(json!({
+            "SO_HDR": [{"ORD_NR": "24000001", "RPL_INV": "10025", "COMMENT1": "LS-1234-100234"}],
+            "SO_LINE": [{"ORD_NR": "24000001", "ART_CODE": "FB-1001"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let booking = ledger(&server, LedgerOptions::default())
+        .book(&document(SalesDocumentKind::SalesOrder, "LS-1234-100234"))
+        .await
+        .unwrap();
+    assert_eq!(booking.number, "24000001");
+    assert_eq!(
+        sent_body(&server).await,
+        json!({
+            "BookDate": "2024-05-02T00:00:00.000Z",
+            "BusinessObject": "SO1",
+            "Table": {
+                "Definition": {"Name": "SO_HDR", "Fields": [
+                    {"Name": "RowId", "FieldType": "C"}, {"Name": "ORD_DATE", "FieldType": "T"},
+                    {"Name": "RPL_INV", "FieldType": "C"}, {"Name": "RPL_DEL", "FieldType": "C"},
+                    {"Name": "DEL_CODE", "FieldType": "C"}, {"Name": "TO_EMAIL", "FieldType": "C"},
+                    {"Name": "COMMENT1", "FieldType": "C"}, {"Name": "SHIP_MTH", "FieldType": "C"}
+                ]},
+                "DetailDefinitions": [{"Name": "SO_LINE", "Fields": [
+                    {"Name": "RowId", "FieldType": "C"}, {"Name": "HeaderId", "FieldType": "C"},
+                    {"Name": "ART_CODE", "FieldType": "C"}, {"Name": "ORD_QTY", "FieldType": "N"},
+                    {"Name": "ART_PX", "FieldType": "N"}
+                ]}]
+            },
+            "TableData": {
+                "Data": {"Rows": [{"Values": [
+                    "1", "2024-05-02T00:00:00.000Z", "10025", "10025", "0000000413",
+                    "p.pietersen@example.nl", "LS-1234-100234", "POSTNL"
+                ]}]},
+                "DetailData": [{"Rows": [
+                    {"Values": ["1", "1", "FB-1001", 2, 4.95]},
+                    {"Values": ["2", "1", "BND-2654", 1, 21.5]}
+                ]}]
+            }
+        })
+    );
+}
+
+#[tokio::test]
+async fn books_a_sales_invoice_as_the_dj2_fixture() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .respond_with(ok(json!({"DJ_PAGE": [
+            {"DJ_CODE": "700", "PAGE_NR": "0000124", "INV_NR": "20240412", "HDR_DESC": "Webshop order 100234"}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let booking = ledger(&server, LedgerOptions::default())
+        .book(&document(
+            SalesDocumentKind::SalesInvoice,
+            "Webshop order 100234",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(booking.number, "20240412");
+    let mut expected = fixture_json("dj2_sales_invoice_journal_create_request.json");
+    expected["BookDate"] = json!("2024-05-02T00:00:00.000Z");
+    expected["Table"]["Definition"]["Fields"]
+        .as_array_mut()
+        .unwrap()
+        .pop(); // CRED_DAYS: not part of a document
+    expected["TableData"]["Data"]["Rows"][0]["Values"]
+        .as_array_mut()
+        .unwrap()
+        .pop();
+    assert_eq!(sent_body(&server).await, expected);
+}
+
+#[tokio::test]
+async fn a_write_without_a_readable_number_is_looked_up_instead_of_failing() {
+    let server = MockServer::start().await;
+    // The write succeeds, but the answer holds no SO_HDR row to read the number from.
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .respond_with(ok(json!({"Result": true})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-FOUND"))
+        .respond_with(ok(
+            json!({"SO_HDR": [{"COMMENT1": "LS-1234-FOUND", "ORD_NR": "24000002"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-LOST"))
+        .respond_with(ok(json!({"SO_HDR": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let found = ledger
+        .book(&document(SalesDocumentKind::SalesOrder, "LS-1234-FOUND"))
+        .await
+        .unwrap();
+    assert_eq!(found.number, "24000002");
+    let lost = ledger
+        .book(&document(SalesDocumentKind::SalesOrder, "LS-1234-LOST"))
+        .await
+        .unwrap();
+    assert_eq!(
+        lost.number, "LS-1234-LOST",
+        "the reference stands in, never an error"
+    );
+}
