@@ -226,6 +226,18 @@ async fn debug_output_holds_no_secret() {
 }
 
 #[tokio::test]
+async fn the_connector_is_clone_send_sync_and_usable_as_trait_objects() {
+    fn clone_send_sync<T: Clone + Send + Sync + 'static>() {}
+    clone_send_sync::<AccountViewLedger>();
+    let server = MockServer::start().await;
+    let ledger = ledger(&server);
+    let as_ledger: Arc<dyn Ledger> = Arc::new(ledger.clone());
+    let as_source: Arc<dyn sync_core::traits::ArticleSource> = Arc::new(ledger);
+    assert_eq!(as_ledger.api_stats().requests, 0);
+    assert_eq!(as_source.api_stats().requests, 0);
+}
+
+#[tokio::test]
 async fn invalid_options_are_refused_when_the_connector_is_built() {
     let server = MockServer::start().await;
     let options = LedgerOptions {

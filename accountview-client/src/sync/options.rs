@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use sync_core::error::SyncError;
 
 use crate::query::MAX_PAGE_SIZE;
@@ -35,44 +35,44 @@ pub struct LedgerOptions {
     /// The sales journal (`DJ_CODE`) invoices and credit notes are posted in. Default `700`.
     pub sales_journal: String,
     /// `ARTICLE` column with the EAN/GTIN. Default `BAR_CODE`.
-    #[serde(deserialize_with = "optional_column")]
+    #[serde(with = "optional_column")]
     pub ean_column: Option<String>,
     /// `ARTICLE` column with a SKU kept apart from the article code. Default none: `ART_CODE` is the
     /// SKU.
-    #[serde(deserialize_with = "optional_column")]
+    #[serde(with = "optional_column")]
     pub sku_column: Option<String>,
     /// `ARTICLE` column with the blocked flag. Default `REC_BLK` (as on debtors; not confirmed for
     /// articles).
-    #[serde(deserialize_with = "optional_column")]
+    #[serde(with = "optional_column")]
     pub article_blocked_column: Option<String>,
     /// `ARTICLE` column with the article's VAT code. Default `VAT_CODE` (not confirmed).
-    #[serde(deserialize_with = "optional_column")]
+    #[serde(with = "optional_column")]
     pub article_vat_code_column: Option<String>,
     /// `SO_LINE` column for a line's discount amount. Default `DISC_AMT`. When none, a discounted line
     /// is sent with its net unit price (line amount / quantity, 4 decimals) as `ART_PX`.
-    #[serde(deserialize_with = "optional_column")]
+    #[serde(with = "optional_column")]
     pub order_line_discount_column: Option<String>,
     /// `SO_LINE` column for the line description. Default none (AccountView takes the article's).
-    #[serde(deserialize_with = "optional_column")]
+    #[serde(with = "optional_column")]
     pub order_line_description_column: Option<String>,
     /// `SO_LINE` column for the line's VAT code. Default none (AccountView takes the article's).
-    #[serde(deserialize_with = "optional_column")]
+    #[serde(with = "optional_column")]
     pub order_line_vat_code_column: Option<String>,
     /// `SO_LINE` column for the line's revenue account. Default none (AccountView takes the
     /// article's).
-    #[serde(deserialize_with = "optional_column")]
+    #[serde(with = "optional_column")]
     pub order_line_revenue_account_column: Option<String>,
     /// Header column (`SO_HDR` and `DJ_PAGE`) for the payment condition. Default `DISC_CODE`.
-    #[serde(deserialize_with = "optional_column")]
+    #[serde(with = "optional_column")]
     pub payment_condition_column: Option<String>,
     /// `SO_HDR` column for the shipping method code. Default `SHIP_MTH`.
-    #[serde(deserialize_with = "optional_column")]
+    #[serde(with = "optional_column")]
     pub shipping_method_column: Option<String>,
     /// `SO_HDR` column for the payment method code. Default none.
-    #[serde(deserialize_with = "optional_column")]
+    #[serde(with = "optional_column")]
     pub payment_method_column: Option<String>,
     /// `SO_HDR` column for the shop (store) id. Default none.
-    #[serde(deserialize_with = "optional_column")]
+    #[serde(with = "optional_column")]
     pub shop_id_column: Option<String>,
     /// Extra `SO_HDR` columns with fixed text values (e.g. `EMP_NR = "WEB"`).
     pub header_constants: BTreeMap<String, String>,
@@ -83,7 +83,7 @@ pub struct LedgerOptions {
     /// Extra `DJ_LINE` columns with fixed text values.
     pub journal_line_constants: BTreeMap<String, String>,
     /// `CONTACT` column for a debtor's revenue account. Default none.
-    #[serde(deserialize_with = "optional_column")]
+    #[serde(with = "optional_column")]
     pub debtor_revenue_account_column: Option<String>,
     /// Rows per page when reading articles. Default 1000 (the largest size seen working).
     pub article_page_size: u32,
@@ -124,10 +124,22 @@ impl Default for LedgerOptions {
     }
 }
 
-/// `""` (or only blanks) switches an optional column off.
-fn optional_column<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let value = Option::<String>::deserialize(d)?;
-    Ok(value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()))
+/// An optional column as text: `""` (or only blanks) is "off", and "off" is written as `""`, so a
+/// written configuration reads back the same instead of falling back to the default column.
+mod optional_column {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        let value = Option::<String>::deserialize(d)?;
+        Ok(value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()))
+    }
+
+    pub(super) fn serialize<S: Serializer>(
+        value: &Option<String>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.serialize_str(value.as_deref().unwrap_or(""))
+    }
 }
 
 /// Columns the `SO_HDR` mapping always writes itself; an option may not name them.
@@ -365,6 +377,38 @@ mod tests {
         // untouched keys keep their defaults
         assert_eq!(o.order_line_discount_column.as_deref(), Some("DISC_AMT"));
         assert!(serde_json::from_str::<LedgerOptions>(r#"{"ean_colum": "X"}"#).is_err());
+    }
+
+    #[test]
+    fn reads_an_embedded_toml_table() {
+        #[derive(Deserialize)]
+        struct Binary {
+            accountview: AccountView,
+        }
+        #[derive(Deserialize)]
+        struct AccountView {
+            ledger: LedgerOptions,
+        }
+        let config: Binary = toml::from_str(
+            r#"
+            [accountview.ledger]
+            sales_invoice_reference_column = "COMMENT1"
+            order_line_discount_column = ""
+            debtor_page_size = 500
+            [accountview.ledger.header_constants]
+            EMP_NR = "WEB"
+            "#,
+        )
+        .unwrap();
+        let o = config.accountview.ledger;
+        assert_eq!(o.sales_invoice_reference_column, "COMMENT1");
+        assert_eq!(o.order_line_discount_column, None);
+        assert_eq!(o.debtor_page_size, 500);
+        assert_eq!(o.header_constants["EMP_NR"], "WEB");
+        o.validate().unwrap();
+        let text = toml::to_string(&o).unwrap();
+        let back: LedgerOptions = toml::from_str(&text).unwrap();
+        assert_eq!(back, o, "serialises and reads back the same");
     }
 
     fn from_json(json: &str) -> LedgerOptions {
