@@ -210,6 +210,7 @@ const SO_LINE: &[FieldDef] = &[
     mand(f("ORD_QTY", 'N', 12, "Aantal besteld")),
     f("ART_PX", 'N', 12, "Prijs per eenheid"),
     f("DISC_PCT", 'N', 6, "Kortingspercentage"),
+    f("DISC_AMT", 'N', 12, "Kortingsbedrag"),
     f("LINE_AMT", 'N', 12, "Regelbedrag"),
     up("VAT_CODE", 2, "Btw-code"),
     up("ACCT_NR", 10, "Omzetrekening"),

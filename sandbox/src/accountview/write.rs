@@ -287,10 +287,11 @@ pub(crate) fn insert(db: &mut Db, req: &WriteRequest, now: &str) -> Result<Writt
                     let qty = l.get("ORD_QTY").and_then(dec).unwrap_or_default();
                     let px = l.get("ART_PX").and_then(dec).unwrap_or_default();
                     let disc = l.get("DISC_PCT").and_then(dec).unwrap_or_default();
+                    let disc_amt = l.get("DISC_AMT").and_then(dec).unwrap_or_default();
                     l.insert(
                         "LINE_AMT".into(),
                         num(round2(
-                            qty * px * (Decimal::ONE - disc / Decimal::from(100)),
+                            qty * px * (Decimal::ONE - disc / Decimal::from(100)) - disc_amt,
                         )),
                     );
                     if let Some(a) = db.find_mut("ARTICLE", "ART_CODE", &art_code) {
