@@ -55,7 +55,7 @@ fn pietersen() -> DebtorDraft {
 }
 
 #[tokio::test]
-async fn finds_debtors_by_normalised_email_and_keeps_exact_matches_only() {
+async fn finds_debtors_by_the_usual_spellings_of_an_address_and_keeps_exact_matches_only() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(DATA))
@@ -63,7 +63,11 @@ async fn finds_debtors_by_normalised_email_and_keeps_exact_matches_only() {
         .and(query_param("FilterControlSource1", "MAIL_BUS"))
         .and(query_param("FilterOperator1", "Equal"))
         .and(query_param("FilterValueType1", "C"))
-        .and(query_param("FilterValue1", "j.jansen@example.nl"))
+        .and(query_param(
+            "FilterValue1",
+            "J.JANSEN@EXAMPLE.NL,J.Jansen@example.nl,J.jansen@example.nl,j.jansen@example.nl",
+        ))
+        .and(query_param("FilterIsListOfValues1", "true"))
         .respond_with(ok(json!({"CONTACT": [
             {"SUB_NR": "10023", "ACCT_NAME": "J. Jansen", "MAIL_BUS": "J.Jansen@Example.nl"},
             {"SUB_NR": "10031", "ACCT_NAME": "J. Jansen oud", "MAIL_BUS": "j.jansen@example.nl.old"},

@@ -125,6 +125,35 @@ impl ErrorKind {
     }
 }
 
+impl std::str::FromStr for ErrorKind {
+    type Err = String;
+
+    /// Parse the snake_case name ([`as_str`](Self::as_str)), e.g. from a stored dead letter.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        const ALL: [ErrorKind; 16] = [
+            ErrorKind::Config,
+            ErrorKind::Auth,
+            ErrorKind::Transport,
+            ErrorKind::Timeout,
+            ErrorKind::RateLimited,
+            ErrorKind::Api,
+            ErrorKind::Decode,
+            ErrorKind::Validation,
+            ErrorKind::Mapping,
+            ErrorKind::MissingArticle,
+            ErrorKind::AmbiguousMatch,
+            ErrorKind::Conflict,
+            ErrorKind::NotFound,
+            ErrorKind::State,
+            ErrorKind::Unsupported,
+            ErrorKind::Internal,
+        ];
+        ALL.into_iter()
+            .find(|k| k.as_str() == text.trim())
+            .ok_or_else(|| format!("unknown error kind `{text}`"))
+    }
+}
+
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -452,6 +481,13 @@ mod tests {
         // retry_after is ignored on non-retryable errors
         let e = SyncError::fatal(ErrorKind::Auth, "x").with_retry_after(Duration::from_secs(1));
         assert_eq!(e.retry_after(), None);
+    }
+
+    #[test]
+    fn kinds_parse_from_their_names() {
+        assert_eq!("missing_article".parse(), Ok(ErrorKind::MissingArticle));
+        assert_eq!(ErrorKind::RateLimited.as_str().parse(), Ok(ErrorKind::RateLimited));
+        assert!("nonsense".parse::<ErrorKind>().is_err());
     }
 
     #[test]

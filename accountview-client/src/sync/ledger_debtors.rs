@@ -124,8 +124,10 @@ impl LedgerDebtors for AccountViewLedger {
     }
 
     async fn find_debtor_by_email(&self, email: &Email) -> Result<Vec<DebtorRecord>, SyncError> {
+        // AccountView compares text case-sensitively (FoxPro), and merchants type addresses as they
+        // like: ask for the usual spellings of the normalised address in one query.
         let query = Debtor::query()
-            .filter(Filter::equal("MAIL_BUS", email.as_str()))
+            .filter(Filter::any_of("MAIL_BUS", email_spellings(email.as_str())))
             .page_size(EMAIL_LOOKUP_PAGE);
         let context = format!("looking up debtors by e-mail {email}");
         let found = self.debtors(query, Operation::Lookup, &context).await?;
@@ -197,5 +199,52 @@ impl LedgerDebtors for AccountViewLedger {
             *cache = Some((*range, self.scan_first_free(range).await?));
         }
         take(&mut cache, range).map(|n| n.to_string())
+    }
+}
+
+/// The spellings of a (lower-case) e-mail address that people commonly store: as is, with a capital
+/// first letter, with capitals after each dot of the local part (`Jan.Jansen@…`), and in capitals.
+/// Commas would break the list filter, so an address containing one is only asked for as is.
+fn email_spellings(email: &str) -> Vec<String> {
+    fn capitalise(word: &str) -> String {
+        let mut chars = word.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    }
+    if email.contains(',') {
+        return vec![email.to_owned()];
+    }
+    let (local, domain) = email.split_once('@').unwrap_or((email, ""));
+    let dotted = local
+        .split('.')
+        .map(capitalise)
+        .collect::<Vec<_>>()
+        .join(".");
+    let mut spellings = vec![
+        email.to_owned(),
+        format!("{}@{domain}", capitalise(local)),
+        format!("{dotted}@{domain}"),
+        email.to_uppercase(),
+    ];
+    spellings.dedup();
+    spellings.sort();
+    spellings.dedup();
+    spellings
+}
+
+#[cfg(test)]
+mod spelling_tests {
+    use super::email_spellings;
+
+    #[test]
+    fn usual_spellings_of_an_address() {
+        let s = email_spellings("jan.de.vries@example.nl");
+        assert!(s.contains(&"jan.de.vries@example.nl".to_owned()));
+        assert!(s.contains(&"Jan.de.vries@example.nl".to_owned()));
+        assert!(s.contains(&"Jan.De.Vries@example.nl".to_owned()));
+        assert!(s.contains(&"JAN.DE.VRIES@EXAMPLE.NL".to_owned()));
+        assert_eq!(email_spellings("a,b@x.nl"), vec!["a,b@x.nl".to_owned()]);
     }
 }
