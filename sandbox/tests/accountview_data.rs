@@ -41,7 +41,11 @@ async fn reads_filters_paging_fields_and_table_keyed_rows() {
         .await;
     assert_eq!(all.status, 200);
     let rows = all.json["ARTICLE"].as_array().unwrap();
-    assert_eq!(rows.len(), 40);
+    assert_eq!(
+        rows.len(),
+        40 + 4,
+        "the seeded articles and four service articles"
+    );
     for (i, r) in rows.iter().enumerate() {
         assert_eq!(r["ARTICLE_Id"], i);
         assert!(r["EXT_KEY"].is_number());

@@ -274,6 +274,31 @@ pub(crate) fn seed(
         derive_quantities(&mut r);
         db.insert("ARTICLE", r);
     }
+    // Service articles a merchant keeps for webshop bookings (never published to the shop).
+    for (code, desc, vat) in [
+        ("VERZEND", "Verzendkosten", "2"),
+        ("BETAALKOSTEN", "Betaalkosten", "2"),
+        ("KORTING", "Korting", "2"),
+        ("AFRONDING", "Afrondingsverschil", "0"),
+    ] {
+        let mut r = row(vec![
+            ("ART_CODE", json!(code)),
+            ("ART_DESC1", json!(desc)),
+            ("AG_CODE", json!("")),
+            ("PX_SELL", json!(0)),
+            ("VAT_CODE", json!(vat)),
+            ("BAR_CODE", json!("")),
+            ("QTY_TECH", json!(0)),
+            ("QTY_RES_SO", json!(0)),
+            ("QTY_BESTEL", json!(0)),
+            ("REC_BLK", json!(false)),
+            ("CNG_DATE", json!(at(700))),
+            ("INP_DATE", json!(at(700))),
+            ("K1_WEBSHOP", json!(false)),
+        ]);
+        derive_quantities(&mut r);
+        db.insert("ARTICLE", r);
+    }
     let mut next = 10001u64;
     for (p, c) in people.iter().zip(customers.iter_mut()) {
         if !p.is_debtor {
