@@ -56,7 +56,7 @@ async fn reads_filters_paging_fields_and_table_keyed_rows() {
     let default_page = av.get("accountviewdata?BusinessObject=AK1").await;
     assert_eq!(
         default_page.json["ARTICLE"].as_array().unwrap().len(),
-        40,
+        44,
         "default page size 100"
     );
     let p2 = av.get("accountviewdata?BusinessObject=AK1&PageSize=15&PageNumber=2&SortFields=ART_CODE&SortOrder=Ascending").await;
