@@ -83,6 +83,14 @@ async fn a_custom_status_already_set_is_not_written_again() {
         .unwrap();
     assert!(server.received_requests().await.unwrap().is_empty());
 
+    let mut foreign = order.clone();
+    foreign.source_id = "not-a-lightspeed-id".into();
+    shop(&server)
+        .write_back(&foreign, &booking(), &WriteBack::None)
+        .await
+        .unwrap();
+    assert!(server.received_requests().await.unwrap().is_empty());
+
     let bad = WriteBack::CustomStatus {
         id: "shipped".into(),
     };

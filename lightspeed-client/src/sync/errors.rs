@@ -170,6 +170,17 @@ mod tests {
         assert!(e.is_skippable());
         assert_eq!(e.kind(), ErrorKind::Decode);
         assert!(e.message().contains("order.priceIncl"), "{e}");
+        // Items decoded through `Raw` name the envelope path and the path inside the item.
+        let decode = crate::envelope::decode::<super::super::raw::Raw<crate::models::Order>>(
+            br#"{"order": {"id": 1, "priceIncl": "lots"}}"#,
+        )
+        .unwrap_err();
+        let e = read(decode);
+        assert_eq!(e.kind(), ErrorKind::Decode);
+        assert!(
+            e.message().contains("`order`") && e.message().contains("at `priceIncl`"),
+            "{e}"
+        );
         let e = read(Error::NotFound {
             request: "/nl/orders/9.json".into(),
         });

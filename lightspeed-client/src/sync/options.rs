@@ -55,12 +55,12 @@ impl ShopOptions {
     pub fn validate(&self) -> Result<Option<Currency>, SyncError> {
         if self.shop_id.as_deref().is_some_and(|s| s.trim().is_empty()) {
             return Err(SyncError::config(
-                "lightspeed.shop_id must not be blank (leave it out to read it from the shop)",
+                "the shop option `shop_id` must not be blank (leave it out to read it from the shop)",
             ));
         }
         if !(1..=MAX_LIMIT).contains(&self.page_size) {
             return Err(SyncError::config(format!(
-                "lightspeed.page_size must be between 1 and {MAX_LIMIT}, got {}",
+                "the shop option `page_size` must be between 1 and {MAX_LIMIT}, got {}",
                 self.page_size
             )));
         }
@@ -68,7 +68,7 @@ impl ShopOptions {
             .as_deref()
             .map(|c| {
                 Currency::parse(c)
-                    .map_err(|e| SyncError::config(format!("lightspeed.currency: {e}")))
+                    .map_err(|e| SyncError::config(format!("the shop option `currency`: {e}")))
             })
             .transpose()
     }

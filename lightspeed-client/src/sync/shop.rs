@@ -14,6 +14,10 @@ use crate::client::LightspeedClient;
 
 /// A Lightspeed eCom shop as sync-core's [`OrderSource`](sync_core::traits::OrderSource).
 ///
+/// Listing changed orders returns summaries without lines (one request per 250 orders); the flow
+/// fetches the complete order only for the ones it books (see
+/// [`OrderSource::changed_orders`](sync_core::traits::OrderSource::changed_orders) on this type).
+///
 /// Cheap to clone: clones share the client (connection pool, rate limiter, statistics) and the
 /// cached shop facts. The shop id and currency come from [`ShopOptions`], or from one
 /// `GET shop.json` on first use, cached for the life of the value.
@@ -103,5 +107,52 @@ impl LightspeedShop {
             })
             .await
             .cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::Cluster;
+
+    fn client() -> LightspeedClient {
+        LightspeedClient::builder()
+            .cluster(Cluster::Eu1)
+            .language("nl")
+            .credentials("key-0123", "secret-4567")
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_shop_is_shareable_and_usable_as_a_trait_object() {
+        fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
+        assert_shareable::<LightspeedShop>();
+        let _: std::sync::Arc<dyn sync_core::traits::OrderSource> =
+            std::sync::Arc::new(LightspeedShop::new(client(), ShopOptions::default()).unwrap());
+    }
+
+    #[tokio::test]
+    async fn fully_configured_shops_never_ask_and_debug_redacts() {
+        let options = ShopOptions {
+            shop_id: Some(" 356891 ".into()),
+            currency: Some("eur".into()),
+            ..ShopOptions::default()
+        };
+        let shop = LightspeedShop::new(client(), options).unwrap();
+        // No server behind this client: the context must come from the options.
+        let ctx = shop.context().await.unwrap();
+        assert_eq!(ctx, MapContext::new(Some("356891".into()), Currency::EUR));
+        let text = format!("{shop:?}");
+        assert!(
+            !text.contains("key-0123") && !text.contains("secret-4567"),
+            "{text}"
+        );
+        assert!(text.contains("356891"));
+        let bad = ShopOptions {
+            page_size: 0,
+            ..ShopOptions::default()
+        };
+        assert!(LightspeedShop::new(client(), bad).unwrap_err().stops_run());
     }
 }

@@ -16,6 +16,9 @@ impl LightspeedShop {
         booking: &BookingRef,
         target: &WriteBack,
     ) -> Result<(), SyncError> {
+        if *target == WriteBack::None {
+            return Ok(());
+        }
         let order_id = order.source_id.trim().parse::<u64>().map_err(|_| {
             SyncError::skippable(
                 ErrorKind::Validation,
