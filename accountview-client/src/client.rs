@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, RwLock};
 
 use bytes::Bytes;
-use http::{HeaderValue, Method, header};
+use http::{HeaderValue, Method, StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument;
 use url::Url;
@@ -272,9 +272,15 @@ impl AccountViewClient {
         };
         match self.send(Method::GET, call).await {
             Ok(response) => DataSet::from_slice(&response.body),
-            Err(Error::NotFound { .. })
-                if query.has_filters() || query.get_page_number().is_some_and(|p| p > 1) =>
-            {
+            // The relay answers "no records match the filter" as a 404, with or without an
+            // AccountView error body.
+            Err(
+                Error::NotFound { .. }
+                | Error::AccountView {
+                    status: StatusCode::NOT_FOUND,
+                    ..
+                },
+            ) if query.has_filters() || query.get_page_number().is_some_and(|p| p > 1) => {
                 tracing::debug!(
                     business_object = query.business_object(),
                     "404 on a filtered or later page: no rows"

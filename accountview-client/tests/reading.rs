@@ -232,6 +232,25 @@ async fn a_404_on_a_filtered_read_means_no_rows() {
 }
 
 #[tokio::test]
+async fn a_404_with_a_no_records_error_body_on_a_filtered_read_means_no_rows() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterControlSource1", "COMMENT1"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({
+            "ErrorType": "AccountViewError",
+            "ErrorNumbers": [1011],
+            "ErrorMessage": "Er zijn geen records gevonden die voldoen aan het filter."
+        })))
+        .mount(&server)
+        .await;
+    let query = Query::new("SO1").filter(Filter::equal("COMMENT1", "LS-1-ORD1"));
+    let client = client_for(&server);
+    assert!(client.read(&query).await.unwrap().tables.is_empty());
+    assert!(client.query(query).collect().await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn a_404_on_an_unfiltered_read_is_an_error() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
