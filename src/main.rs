@@ -1,6 +1,13 @@
-//! The `koppel` command-line tool.
+//! The `koppel` command-line tool. See `koppel --help` and the README.
 
-fn main() -> anyhow::Result<()> {
-    println!("koppel {}", env!("CARGO_PKG_VERSION"));
-    Ok(())
+use std::process::ExitCode;
+
+use clap::Parser;
+use koppel::app::cli::Cli;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    koppel::app::init_logging(cli.log.as_deref());
+    koppel::app::main(cli).await
 }

@@ -1,0 +1,142 @@
+//! `koppel run`: one pass of the flows.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use sync_core::error::SyncError;
+use sync_core::flows::RunRequest;
+use sync_core::report::{RunRecorder, RunReport};
+
+use crate::app::cli::{FlowChoice, RunArgs};
+use crate::app::config::KoppelConfig;
+use crate::app::output::{exit_code, render_reports, reports_json};
+use crate::app::runtime::{ConnectionRuntime, Runtime};
+
+/// The flows this build can run. The stock, product and customer flows are configured already
+/// (`[stock]`, `[products]`, `[customers]`) but not part of this build yet.
+pub const AVAILABLE_FLOWS: &[&str] = &["orders"];
+
+/// `koppel run`.
+pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let config = KoppelConfig::load(&args.config.config)?;
+    if !matches!(args.flow, FlowChoice::Orders | FlowChoice::All) {
+        anyhow::bail!(
+            "the {:?} flow is not part of this build yet (available: {})",
+            args.flow,
+            AVAILABLE_FLOWS.join(", ")
+        );
+    }
+    let runtime = Runtime::build(&config).await?;
+    let notifiers = crate::app::notify::Notifiers::from_config(&config.notify)?;
+    let mut reports = Vec::new();
+    for connection in &runtime.connections {
+        if args
+            .connection
+            .as_deref()
+            .is_some_and(|n| n != connection.name())
+        {
+            continue;
+        }
+        reports.extend(run_connection(connection, args.dry_run, !args.json).await);
+    }
+    if reports.is_empty() {
+        anyhow::bail!(
+            "no connection named `{}`",
+            args.connection.unwrap_or_default()
+        );
+    }
+    notify_reports(&runtime, &notifiers, &reports).await;
+    if args.json {
+        println!("{}", reports_json(&reports)?);
+    } else {
+        print!("{}", render_reports(&reports));
+    }
+    Ok(exit_code(&reports))
+}
+
+/// Run every enabled flow of one connection once.
+pub async fn run_connection(
+    connection: &ConnectionRuntime,
+    dry_run: bool,
+    show_progress: bool,
+) -> Vec<RunReport> {
+    let mut reports = Vec::new();
+    if connection.config.orders.enabled {
+        let spinner = show_progress.then(|| spinner(format!("{}: orders", connection.name())));
+        let report = connection
+            .orders
+            .run(RunRequest::poll().dry_run(dry_run))
+            .await
+            .unwrap_or_else(|e| failed_report(connection.name(), "orders", &e));
+        if let Some(s) = spinner {
+            s.finish_and_clear();
+        }
+        reports.push(report);
+    }
+    reports
+}
+
+/// A report for a run that could not start.
+pub fn failed_report(connection: &str, flow: &str, error: &SyncError) -> RunReport {
+    let mut recorder = RunRecorder::new(connection, flow, Arc::new(sync_core::traits::SystemClock));
+    recorder.record_error(None, error);
+    recorder.finish()
+}
+
+/// Send the notifications a one-shot run deserves: failed runs, and records dead-lettered for the
+/// first time (a record that keeps failing notified when it first failed).
+pub async fn notify_reports(
+    runtime: &Runtime,
+    notifiers: &crate::app::notify::Notifiers,
+    reports: &[RunReport],
+) {
+    let gate = sync_core::traits::NotifyGate::new();
+    for report in reports {
+        notifiers.deliver(gate.run_finished(report)).await;
+        if report.counts.dead_lettered == 0 || report.dry_run {
+            continue;
+        }
+        let filter = sync_core::state::DeadLetterFilter {
+            connection: Some(report.connection.clone()),
+            flow: Some(report.flow.clone()),
+            status: Some(sync_core::state::DeadLetterStatus::Pending),
+            ..Default::default()
+        };
+        let Ok(letters) = runtime.state.list_dead_letters(&filter).await else {
+            continue;
+        };
+        for letter in letters
+            .iter()
+            .filter(|l| l.attempts == 1 && l.last_seen >= report.started_at)
+        {
+            let error = SyncError::skippable(
+                letter
+                    .error_kind
+                    .parse()
+                    .unwrap_or(sync_core::error::ErrorKind::Api),
+                letter.error_message.clone(),
+            );
+            notifiers
+                .deliver(gate.record_dead_lettered(
+                    &report.connection,
+                    &report.flow,
+                    &letter.record_key,
+                    &error,
+                ))
+                .await;
+        }
+    }
+}
+
+fn spinner(message: String) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_message(message);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
