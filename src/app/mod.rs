@@ -10,6 +10,7 @@ pub mod notify;
 pub mod output;
 pub mod runtime;
 pub mod sandbox_config;
+pub mod serve;
 
 use std::process::ExitCode;
 
@@ -25,9 +26,9 @@ pub async fn main(cli: Cli) -> ExitCode {
         Command::Dlq(args) => commands::admin::dlq(args.action).await,
         Command::State(args) => commands::admin::state(args.action).await,
         Command::Log(args) => commands::admin::log(args.action).await,
-        Command::Init(_) | Command::Check(_) | Command::Serve(_) => {
-            Err(anyhow::anyhow!("this command is being built"))
-        }
+        Command::Init(args) => commands::init::init(*args).await,
+        Command::Check(args) => commands::check::check(args).await,
+        Command::Serve(args) => serve::serve(args).await,
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,7 @@
 //! One module per command.
 
 pub mod admin;
+pub mod check;
 pub mod demo;
+pub mod init;
 pub mod run;
