@@ -102,6 +102,28 @@ async fn two_hundred_orders_are_booked_once_to_the_cent_and_a_second_run_writes_
         assert_eq!(*count, 1, "{reference} booked once");
         assert_eq!(lines, total, "{reference} reconciles to the cent");
     }
+    // Orders shipped elsewhere than the billing address carry a delivery address of their debtor.
+    let addresses = sb.accountview().rows("DEL_ADDR");
+    let with_delivery: Vec<_> = sb
+        .accountview()
+        .sales_orders()
+        .into_iter()
+        .filter(|d| d.header["DEL_CODE"].as_str().is_some_and(|c| !c.is_empty()))
+        .collect();
+    assert!(
+        !with_delivery.is_empty(),
+        "the seed ships some orders elsewhere"
+    );
+    for doc in &with_delivery {
+        assert!(
+            addresses
+                .iter()
+                .any(|a| a["REC_ID"] == doc.header["DEL_CODE"]
+                    && a["SUB_NR"] == doc.header["RPL_INV"]),
+            "{:?} references a delivery address of its debtor",
+            doc.header
+        );
+    }
     let debtors = sb.accountview().debtors();
     assert!(
         debtors
