@@ -62,6 +62,54 @@ async fn requests_to(server: &MockServer, prefix: &str) -> usize {
 }
 
 #[tokio::test]
+async fn an_order_skipped_because_paging_shifted_is_found_by_a_second_scan() {
+    let server = MockServer::start().await;
+    let page_of = |ids: std::ops::Range<u64>| {
+        let orders: Vec<Value> = ids.map(listed_order).collect();
+        ResponseTemplate::new(200).set_body_json(json!({ "orders": orders }))
+    };
+    // First scan: order 251 moved out of the window between page 1 and 2, so page 2 starts at 252.
+    for (page, ids, priority) in [(1, 1..251, 1u8), (2, 252..502, 1), (3, 502..510, 1)] {
+        Mock::given(method("GET"))
+            .and(path("/nl/orders.json"))
+            .and(query_param("page", page.to_string()))
+            .respond_with(page_of(ids))
+            .up_to_n_times(1)
+            .with_priority(priority)
+            .mount(&server)
+            .await;
+    }
+    // The count says 509, one more than read; the second scan sees the window as it is now.
+    Mock::given(method("GET"))
+        .and(path("/nl/orders/count.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "count": 509 })))
+        .mount(&server)
+        .await;
+    for (page, ids) in [(1, 1..251), (2, 251..501), (3, 501..510)] {
+        Mock::given(method("GET"))
+            .and(path("/nl/orders.json"))
+            .and(query_param("page", page.to_string()))
+            .respond_with(page_of(ids))
+            .with_priority(2)
+            .mount(&server)
+            .await;
+    }
+    let orders = shop(&server, configured())
+        .changed_orders(&window(), &OrderFilter::any())
+        .await
+        .unwrap();
+    let mut ids: Vec<u64> = orders
+        .iter()
+        .map(|o| o.source_id.parse().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 509, "every order of the window, once");
+    assert!(ids.contains(&251));
+    assert_eq!(orders.len(), 509, "no duplicates");
+}
+
+#[tokio::test]
 async fn changed_orders_reads_the_window_in_pages_of_250_without_lines() {
     let server = MockServer::start().await;
     for (page, count) in [(1u64, 250u64), (2, 250), (3, 7)] {
@@ -77,6 +125,13 @@ async fn changed_orders_reads_the_window_in_pages_of_250_without_lines() {
             .mount(&server)
             .await;
     }
+    Mock::given(method("GET"))
+        .and(path("/nl/orders/count.json"))
+        .and(query_param("updated_at_min", "2026-06-02 08:24:43"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "count": 507 })))
+        .expect(1)
+        .mount(&server)
+        .await;
     let shop = shop(&server, configured());
     let orders = shop
         .changed_orders(&window(), &OrderFilter::any())
@@ -85,15 +140,15 @@ async fn changed_orders_reads_the_window_in_pages_of_250_without_lines() {
     assert_eq!(orders.len(), 507);
     assert_eq!(
         server.received_requests().await.unwrap().len(),
-        3,
-        "one request per page"
+        4,
+        "one request per page, and one count because the scan took several pages"
     );
     assert_eq!(
         requests_to(&server, "/nl/orders/").await,
-        0,
-        "no line requests"
+        1,
+        "no line requests (only the count)"
     );
-    assert_eq!(shop.api_stats().requests, 3);
+    assert_eq!(shop.api_stats().requests, 4);
     let first = &orders[0];
     assert_eq!(first.source_id, "1000");
     assert_eq!(first.number, "ORD01000");
