@@ -486,7 +486,10 @@ mod tests {
     #[test]
     fn kinds_parse_from_their_names() {
         assert_eq!("missing_article".parse(), Ok(ErrorKind::MissingArticle));
-        assert_eq!(ErrorKind::RateLimited.as_str().parse(), Ok(ErrorKind::RateLimited));
+        assert_eq!(
+            ErrorKind::RateLimited.as_str().parse(),
+            Ok(ErrorKind::RateLimited)
+        );
         assert!("nonsense".parse::<ErrorKind>().is_err());
     }
 
