@@ -869,3 +869,31 @@ async fn a_held_lease_keeps_a_second_worker_out() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict);
 }
+
+#[tokio::test]
+async fn a_net_administration_gets_unit_prices_excluding_vat() {
+    let w = World::new();
+    w.source.upsert_order(
+        w.order("NET", t(5, 1))
+            .line("FB-1001", dec!(2), dec!(12.10))
+            .shipping(dec!(6.05))
+            .build(),
+    );
+    let config = OrdersConfig {
+        amounts_include_vat: false,
+        ..World::config()
+    };
+    w.flow(config).run(RunRequest::poll()).await.unwrap();
+    let doc = &w.ledger.bookings()[0].1;
+    assert!(!doc.amounts_include_vat);
+    assert_eq!(doc.lines[0].unit_price, dec!(10.00), "excl. VAT");
+    assert_eq!(doc.lines[0].amount_excl, dec!(20.00));
+    assert_eq!(doc.lines[0].vat_amount, dec!(4.20));
+    assert_eq!(doc.lines[1].unit_price, dec!(5.00));
+    assert_eq!(
+        doc.total_incl,
+        dec!(30.25),
+        "still the shop total to the cent"
+    );
+    assert_eq!(doc.total_excl, dec!(25.00));
+}
