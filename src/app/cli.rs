@@ -27,7 +27,7 @@ pub enum Command {
     /// The setup wizard: credentials, connection tests, discovery, default mappings, config file.
     Init(Box<InitArgs>),
     /// Test both connections and summarise what the AccountView administration holds.
-    Check(ConfigArgs),
+    Check(CheckArgs),
     /// One pass of the flows.
     Run(RunArgs),
     /// Long-running: schedules, Lightspeed webhooks, dashboard, /healthz and /metrics.
@@ -46,6 +46,20 @@ pub struct ConfigArgs {
     /// The configuration file.
     #[arg(long, short, default_value = "koppel.toml", env = "KOPPEL_CONFIG")]
     pub config: PathBuf,
+}
+
+/// `koppel check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub config: ConfigArgs,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Only this connection (by name).
+    #[arg(long)]
+    pub connection: Option<String>,
 }
 
 /// `koppel demo`.
@@ -142,6 +156,16 @@ pub struct InitArgs {
     /// Book orders as `sales_order` or `sales_invoice`.
     #[arg(long)]
     pub target: Option<String>,
+    /// Historic import: book orders placed since this date (`YYYY-MM-DD`); without it only orders
+    /// from now on are booked.
+    #[arg(long)]
+    pub import_from: Option<chrono::NaiveDate>,
+    /// Where the dashboard of `koppel serve` listens.
+    #[arg(long)]
+    pub dashboard_listen: Option<SocketAddr>,
+    /// The dashboard password (default: a generated one).
+    #[arg(long, env = "KOPPEL_DASHBOARD_PASSWORD", hide_env_values = true)]
+    pub dashboard_password: Option<String>,
 }
 
 /// Which flow.
