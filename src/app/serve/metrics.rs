@@ -77,11 +77,7 @@ impl Metrics {
         let mut c = self.counters();
         let flow = (report.connection.clone(), report.flow.clone());
         *c.runs
-            .entry((
-                flow.0.clone(),
-                flow.1.clone(),
-                report.outcome.to_string(),
-            ))
+            .entry((flow.0.clone(), flow.1.clone(), report.outcome.to_string()))
             .or_default() += 1;
         let counts = &report.counts;
         for (result, n) in [
@@ -132,7 +128,12 @@ impl Metrics {
     pub fn render(&self, dead_letters_pending: &[(String, String, u64)]) -> String {
         let c = self.counters();
         let mut out = String::new();
-        family(&mut out, "koppel_up", "gauge", "Whether koppel serve is up.");
+        family(
+            &mut out,
+            "koppel_up",
+            "gauge",
+            "Whether koppel serve is up.",
+        );
         out.push_str("koppel_up 1\n");
 
         family(
@@ -164,7 +165,11 @@ impl Metrics {
             sample(
                 &mut out,
                 "koppel_records_total",
-                &[("connection", connection), ("flow", flow), ("result", result)],
+                &[
+                    ("connection", connection),
+                    ("flow", flow),
+                    ("result", result),
+                ],
                 *n,
             );
         }
@@ -314,7 +319,10 @@ mod tests {
             "# TYPE koppel_runs_total counter",
             "# TYPE koppel_dead_letters_pending gauge",
         ] {
-            assert!(text.lines().any(|l| l == line), "missing `{line}` in\n{text}");
+            assert!(
+                text.lines().any(|l| l == line),
+                "missing `{line}` in\n{text}"
+            );
         }
         assert_eq!(
             m.webhooks_of("shop-1")[0],

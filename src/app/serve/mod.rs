@@ -115,7 +115,9 @@ pub async fn start(config: KoppelConfig, listen: Option<SocketAddr>) -> anyhow::
 ///
 /// When the configuration cannot be turned into a runtime or the notifiers.
 pub async fn start_on(config: KoppelConfig, listener: TcpListener) -> anyhow::Result<Server> {
-    let addr = listener.local_addr().context("the listener has no address")?;
+    let addr = listener
+        .local_addr()
+        .context("the listener has no address")?;
     let runtime = Runtime::build(&config).await?;
     let notifiers = Notifiers::from_config(&config.notify)?;
     let monitor = Arc::new(Monitor::new(runtime.state.clone(), notifiers));

@@ -123,7 +123,9 @@ impl Monitor {
     /// resolved can notify again should they fail later.
     pub async fn observe(&self, report: &RunReport, pending_before: &BTreeSet<String>) {
         self.metrics.record_run(report);
-        self.notifiers.deliver(self.gate.run_finished(report)).await;
+        self.notifiers
+            .deliver(self.gate.run_finished(&as_the_gate_sees_it(report)))
+            .await;
 
         let problem = connection_problem(report);
         {
@@ -136,7 +138,9 @@ impl Monitor {
         }
         let connection_notice = match &problem {
             Some(error) => self.gate.connection_failed(&report.connection, error),
-            None if report.outcome != Outcome::Failed => self.gate.connection_ok(&report.connection),
+            None if report.outcome != Outcome::Failed => {
+                self.gate.connection_ok(&report.connection)
+            }
             None => None,
         };
         self.notifiers.deliver(connection_notice).await;
@@ -165,6 +169,22 @@ impl Monitor {
                 .record_succeeded(&report.connection, &report.flow, key);
         }
     }
+}
+
+/// A run whose only failures are dead-lettered records (a webhook run for the one order whose
+/// article is missing, say) is notified through its dead letters; as a failed run it would notify
+/// the same problem twice. Runs that stopped or had retryable failures stay failed.
+fn as_the_gate_sees_it(report: &RunReport) -> std::borrow::Cow<'_, RunReport> {
+    if report.outcome == Outcome::Failed
+        && report.fatal_error.is_none()
+        && report.counts.failed == 0
+        && report.counts.dead_lettered > 0
+    {
+        let mut partial = report.clone();
+        partial.outcome = Outcome::Partial;
+        return std::borrow::Cow::Owned(partial);
+    }
+    std::borrow::Cow::Borrowed(report)
 }
 
 /// The error a connection failure notification names: the first transport, timeout or auth
@@ -308,6 +328,24 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::MissingArticle);
         let e = error_from_stored("nonsense", "boom");
         assert_eq!(e.kind(), ErrorKind::Api);
+    }
+
+    #[test]
+    fn a_run_that_only_dead_lettered_is_not_notified_as_failed() {
+        let mut r = RunRecorder::new("c", "orders", Arc::new(SystemClock));
+        r.record_read(1);
+        r.record_error(
+            Some("order/1"),
+            &SyncError::skippable(ErrorKind::MissingArticle, "no X"),
+        );
+        let report = r.finish();
+        assert_eq!(report.outcome, Outcome::Failed);
+        assert_eq!(as_the_gate_sees_it(&report).outcome, Outcome::Partial);
+
+        let mut r = RunRecorder::new("c", "orders", Arc::new(SystemClock));
+        r.record_error(None, &SyncError::fatal(ErrorKind::Auth, "revoked"));
+        let report = r.finish();
+        assert_eq!(as_the_gate_sees_it(&report).outcome, Outcome::Failed);
     }
 
     #[test]

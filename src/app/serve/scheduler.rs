@@ -38,7 +38,11 @@ where
 
 /// Poll a connection's order flow on its schedule. A run another process holds the lease of is
 /// skipped: the next tick tries again.
-pub async fn poll_on_schedule(runner: Arc<FlowRunner>, interval: Duration, stop: watch::Receiver<bool>) {
+pub async fn poll_on_schedule(
+    runner: Arc<FlowRunner>,
+    interval: Duration,
+    stop: watch::Receiver<bool>,
+) {
     tracing::info!(connection = runner.name(), every = ?interval, "orders flow scheduled");
     every(interval, stop, || {
         let runner = runner.clone();
@@ -168,7 +172,10 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(1)).await;
         tx.send(true).unwrap();
         task.await.unwrap();
-        let left = state.list_activity(&ActivityFilter::default()).await.unwrap();
+        let left = state
+            .list_activity(&ActivityFilter::default())
+            .await
+            .unwrap();
         assert_eq!(left.len(), 1);
         assert_eq!(left[0].entry.record_key.as_deref(), Some("new"));
     }

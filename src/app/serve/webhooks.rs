@@ -233,7 +233,12 @@ mod tests {
         assert!(covers(&webhook("created", url), url, "nl", &created));
         assert!(covers(&webhook("*", url), url, "nl", &created));
         assert!(!covers(&webhook("updated", url), url, "nl", &created));
-        assert!(!covers(&webhook("created", "https://other/"), url, "nl", &created));
+        assert!(!covers(
+            &webhook("created", "https://other/"),
+            url,
+            "nl",
+            &created
+        ));
         assert!(!covers(&webhook("created", url), url, "de", &created));
         let mut inactive = webhook("created", url);
         inactive.is_active = Some(false);

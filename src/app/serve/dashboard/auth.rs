@@ -225,14 +225,22 @@ mod tests {
     #[test]
     fn the_session_cookie_is_found_among_others() {
         let mut headers = HeaderMap::new();
-        headers.append(COOKIE, HeaderValue::from_static("a=1; koppel_session=abc ; b=2"));
+        headers.append(
+            COOKIE,
+            HeaderValue::from_static("a=1; koppel_session=abc ; b=2"),
+        );
         assert_eq!(session_token(&headers).as_deref(), Some("abc"));
         let mut headers = HeaderMap::new();
         headers.append(COOKIE, HeaderValue::from_static("koppel_session="));
         assert_eq!(session_token(&headers), None);
         assert_eq!(session_token(&HeaderMap::new()), None);
         let cookie = session_cookie("abc");
-        for part in ["HttpOnly", "SameSite=Strict", "Path=/", "koppel_session=abc"] {
+        for part in [
+            "HttpOnly",
+            "SameSite=Strict",
+            "Path=/",
+            "koppel_session=abc",
+        ] {
             assert!(cookie.contains(part), "{cookie}");
         }
         assert!(cleared_cookie().contains("Max-Age=0"));

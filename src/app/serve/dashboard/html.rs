@@ -285,9 +285,16 @@ pub fn activity(entries: &[ActivityRecord]) -> String {
             out.push_str(&message("notice", m));
         }
         if a.redacted {
-            out.push_str(&message("notice", "Personal data in these payloads was redacted."));
+            out.push_str(&message(
+                "notice",
+                "Personal data in these payloads was redacted.",
+            ));
         }
-        for (title, value) in [(received, &e.received), (sent, &e.sent), (answer, &e.answer)] {
+        for (title, value) in [
+            (received, &e.received),
+            (sent, &e.sent),
+            (answer, &e.answer),
+        ] {
             if let Some(value) = value {
                 let _ = write!(out, "<h3>{}</h3>{}", escape(title), pre_json(value));
             }
@@ -355,7 +362,15 @@ pub fn dead_letters(letters: &[DeadLetter], csrf: &str, notice: Option<&str>) ->
 /// `/dead-letters/{id}`: one letter with its original payload and what would have been sent.
 pub fn dead_letter(letter: &DeadLetter) -> String {
     let mut out = table(
-        &["id", "record", "status", "error", "attempts", "first seen", "next attempt"],
+        &[
+            "id",
+            "record",
+            "status",
+            "error",
+            "attempts",
+            "first seen",
+            "next attempt",
+        ],
         &[vec![
             escape(&letter.id.to_string()),
             escape(&letter.record_key),

@@ -323,7 +323,11 @@ async fn dead_letter(
             Some(&authed.session.csrf),
             &html::dead_letter(&letter),
         ),
-        Ok(None) => problem(StatusCode::NOT_FOUND, &authed.session, "No such dead letter."),
+        Ok(None) => problem(
+            StatusCode::NOT_FOUND,
+            &authed.session,
+            "No such dead letter.",
+        ),
         Err(e) => store_problem(&authed, &e),
     }
 }
@@ -340,7 +344,13 @@ async fn replay(
     }
     let letter = match shared.state().get_dead_letter(DeadLetterId(id)).await {
         Ok(Some(letter)) => letter,
-        Ok(None) => return problem(StatusCode::NOT_FOUND, &authed.session, "No such dead letter."),
+        Ok(None) => {
+            return problem(
+                StatusCode::NOT_FOUND,
+                &authed.session,
+                "No such dead letter.",
+            );
+        }
         Err(e) => return store_problem(&authed, &e),
     };
     if letter.status != DeadLetterStatus::Pending {
@@ -400,9 +410,11 @@ async fn drop_letter(
             tracing::info!(dead_letter = id, "dead letter dropped on the dashboard");
             Redirect::to(&format!("/dead-letters?dropped={id}")).into_response()
         }
-        Err(sync_core::state::StateError::NotFound { .. }) => {
-            problem(StatusCode::NOT_FOUND, &authed.session, "No such dead letter.")
-        }
+        Err(sync_core::state::StateError::NotFound { .. }) => problem(
+            StatusCode::NOT_FOUND,
+            &authed.session,
+            "No such dead letter.",
+        ),
         Err(e) => store_problem(&authed, &e),
     }
 }
