@@ -454,7 +454,8 @@ pub fn render(report: &CheckReport) -> String {
             let _ = writeln!(out, "    rate limit left     {}", windows.join(", "));
         }
         if let Some(p) = &ls.problem {
-            let _ = writeln!(out, "    problem: {p}");
+            let _ = writeln!(out, "    problem:     {}", p.problem);
+            let _ = writeln!(out, "    what to do:  {}", p.what_to_do);
         }
         let av = &c.accountview;
         let _ = writeln!(out, "  AccountView  {}", status(av.ok));
@@ -480,7 +481,8 @@ pub fn render(report: &CheckReport) -> String {
             );
         }
         if let Some(p) = &av.problem {
-            let _ = writeln!(out, "    problem: {p}");
+            let _ = writeln!(out, "    problem:     {}", p.problem);
+            let _ = writeln!(out, "    what to do:  {}", p.what_to_do);
         }
         for w in &c.warnings {
             let _ = writeln!(out, "  warning: {w}");

@@ -122,6 +122,7 @@ pub async fn wizard(args: InitArgs, p: &mut Prompter<'_>) -> anyhow::Result<Opti
         ..StateSection::default()
     })
     .await?;
+    make_private(&state_url);
     let av = steps::accountview(&args, p, state.clone()).await?;
     let company = steps::choose_company(&args, p, &av.client).await?;
     let client = av.client.with_company(company.id.clone())?;
@@ -165,6 +166,9 @@ pub async fn wizard(args: InitArgs, p: &mut Prompter<'_>) -> anyhow::Result<Opti
         shop: lightspeed_client::sync::ShopOptions {
             shop_id: Some(discovery.shop.shop_id.clone()),
             currency: discovery.shop.currency.clone(),
+            // Invoices carry the shop's invoice number and date: worth a request per order only
+            // when bookings are sales-journal invoices.
+            fetch_invoices: request.target == BookingTarget::SalesInvoice,
             ..Default::default()
         },
         accountview_base_url: av.section.base_url.clone(),
@@ -206,6 +210,21 @@ pub async fn wizard(args: InitArgs, p: &mut Prompter<'_>) -> anyhow::Result<Opti
         "Next: koppel check --config {path}\n      koppel run --config {path} --dry-run"
     ))?;
     Ok(Some(args.config.clone()))
+}
+
+/// Restricts a SQLite state file to its owner: it holds the AccountView tokens.
+fn make_private(state_url: &str) {
+    #[cfg(unix)]
+    if let Some(path) = state_url.trim().strip_prefix("sqlite://")
+        && !path.starts_with(':')
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+            tracing::warn!(path, error = %e, "cannot restrict the state file's permissions");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = state_url;
 }
 
 /// Parses `--target`.

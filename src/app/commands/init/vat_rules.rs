@@ -152,7 +152,12 @@ pub(super) fn propose_vat_codes(records: &[VatCode], notes: &mut Notes) -> VatPr
         }
     }
     let mut oss_countries = Vec::new();
-    for f in &facts {
+    let mut by_country: Vec<&VatFacts> = facts.iter().collect();
+    by_country.sort_by(|a, b| {
+        let country = |f: &VatFacts| f.country.map(|c| c.as_str().to_owned());
+        country(a).cmp(&country(b)).then(b.pct.cmp(&a.pct))
+    });
+    for f in by_country {
         let Some(country) = f.country.filter(|c| *c != nl && c.is_eu()) else {
             continue;
         };

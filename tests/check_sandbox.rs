@@ -1,0 +1,142 @@
+//! `koppel check` against the sandbox: a working configuration passes with a summary; wrong secrets
+//! fail with exit 1 naming the problem and what to do; a configured column the administration lacks
+//! is a warning, not a failure.
+
+mod cli_common;
+
+use cli_common::{Env, arg, koppel};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_passes_against_the_sandbox_and_summarises_the_administration() {
+    let env = Env::start(5, 20).await;
+    let config = env.write_config("koppel.toml", "");
+    let out = koppel(&["check", "--config", &arg(&config)]).await;
+    assert_eq!(out.code, 0, "{out:#?}");
+    let text = &out.stdout;
+    let shop = env.sb.lightspeed().shop_id().to_string();
+    for expected in [
+        "connection default: ok",
+        shop.as_str(),
+        "currency EUR",
+        "permissions         all needed",
+        "rate limit left     5-minute window",
+        "SPAAK (Fietsenwinkel De Spaak B.V.)",
+        "VAT codes           11",
+        "ledger accounts     17",
+        "journals            5",
+        "payment conditions  4",
+        "articles            readable",
+        "Both connections work.",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    assert!(!text.contains("warning:"), "{text}");
+    assert_eq!(env.sb.accountview().write_count(), 0, "check writes nothing");
+    assert_eq!(env.sb.lightspeed().write_count(), 0, "check writes nothing");
+
+    let json = koppel(&["check", "--config", &arg(&config), "--json"]).await;
+    assert_eq!(json.code, 0, "{json:#?}");
+    let report = json.json();
+    assert_eq!(report["ok"], true);
+    let c = &report["connections"][0];
+    assert_eq!(c["name"], "default");
+    assert_eq!(c["lightspeed"]["shop"]["shop_id"], shop.as_str());
+    assert_eq!(c["accountview"]["vat_codes"], 11);
+    assert_eq!(c["accountview"]["payment_conditions"], 4);
+    assert_eq!(c["warnings"].as_array().map(Vec::len), Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_secrets_fail_with_exit_1_and_say_what_to_do() {
+    let env = Env::start(5, 20).await;
+    let good = env.write_config("good.toml", "");
+    let text = std::fs::read_to_string(&good).unwrap();
+    let bad = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("client_secret = ") {
+                "client_secret = \"not-the-secret\"".to_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let path = env.path("bad.toml");
+    std::fs::write(&path, bad).unwrap();
+    let out = koppel(&["check", "--config", &arg(&path)]).await;
+    assert_eq!(out.code, 1, "{out:#?}");
+    let text = &out.stdout;
+    assert!(text.contains("Lightspeed   ok"), "{text}");
+    assert!(text.contains("AccountView  FAILED"), "{text}");
+    assert!(text.contains("invalid_client"), "{text}");
+    assert!(text.contains("what to do:  the client id or secret is wrong"), "{text}");
+    assert!(!text.contains("not-the-secret"), "no secret in the output: {text}");
+
+    let ls_bad = std::fs::read_to_string(&good)
+        .unwrap()
+        .replace(
+            &format!(
+                "api_secret = \"{}\"",
+                secrecy::ExposeSecret::expose_secret(&env.sb.lightspeed().api_secret())
+            ),
+            "api_secret = \"wrong\"",
+        );
+    let path = env.path("ls-bad.toml");
+    std::fs::write(&path, ls_bad).unwrap();
+    let out = koppel(&["check", "--config", &arg(&path), "--json"]).await;
+    assert_eq!(out.code, 1, "{out:#?}");
+    let report = out.json();
+    let ls = &report["connections"][0]["lightspeed"];
+    assert_eq!(ls["ok"], false);
+    assert!(
+        ls["problem"]["problem"].as_str().unwrap().contains("401"),
+        "{report:#}"
+    );
+    assert!(
+        ls["problem"]["what_to_do"]
+            .as_str()
+            .unwrap()
+            .contains("api_secret"),
+        "{report:#}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_columns_and_codes_are_warnings_not_failures() {
+    let env = Env::start(5, 20).await;
+    // Appended to the sandbox configuration's last table, [accountview.ledger].
+    let config = env.write_config(
+        "koppel.toml",
+        "ean_column = \"K1_EAN\"\n\n[stock.columns]\nreserved_sales = \"QTY_RESERVED\"\n",
+    );
+    let out = koppel(&["check", "--config", &arg(&config)]).await;
+    assert_eq!(out.code, 0, "{out:#?}");
+    let text = &out.stdout;
+    assert!(
+        text.contains("warning: ARTICLE has no column K1_EAN ([accountview.ledger] ean_column)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ARTICLE has no column QTY_RESERVED ([stock.columns] reserved_sales)"),
+        "{text}"
+    );
+
+    env.sb.accountview().remove_article("VERZEND").unwrap();
+    let out = koppel(&["check", "--config", &arg(&config)]).await;
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert!(
+        out.stdout.contains("article VERZEND does not exist in AK1"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configuration_error_is_exit_1_naming_the_key() {
+    let env = Env::start(2, 10).await;
+    let config = env.write_config("koppel.toml", "\n[orders.filter]\nstatusses = []\n");
+    let out = koppel(&["check", "--config", &arg(&config)]).await;
+    assert_eq!(out.code, 1, "{out:#?}");
+    assert!(out.stderr.contains("statusses"), "{}", out.stderr);
+}
