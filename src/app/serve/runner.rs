@@ -214,14 +214,18 @@ fn latest_error(report: &RunReport) -> Option<String> {
         })
 }
 
+/// A stored error message (`"kind: message"`, as errors display) without its leading kind.
+pub fn message_without_kind<'a>(message: &'a str, kind: &str) -> &'a str {
+    message
+        .strip_prefix(kind)
+        .and_then(|m| m.strip_prefix(": "))
+        .unwrap_or(message)
+}
+
 /// A stored error (`kind`, `"kind: message"`) as an error again, without doubling the kind.
 fn error_from_stored(kind: &str, message: &str) -> SyncError {
     let kind_value = kind.parse().unwrap_or(ErrorKind::Api);
-    let message = message
-        .strip_prefix(kind)
-        .and_then(|m| m.strip_prefix(": "))
-        .unwrap_or(message);
-    SyncError::skippable(kind_value, message)
+    SyncError::skippable(kind_value, message_without_kind(message, kind))
 }
 
 /// A connection's order flow, run one request at a time.
