@@ -31,7 +31,11 @@ async fn check_passes_against_the_sandbox_and_summarises_the_administration() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     assert!(!text.contains("warning:"), "{text}");
-    assert_eq!(env.sb.accountview().write_count(), 0, "check writes nothing");
+    assert_eq!(
+        env.sb.accountview().write_count(),
+        0,
+        "check writes nothing"
+    );
     assert_eq!(env.sb.lightspeed().write_count(), 0, "check writes nothing");
 
     let json = koppel(&["check", "--config", &arg(&config), "--json"]).await;
@@ -70,18 +74,22 @@ async fn wrong_secrets_fail_with_exit_1_and_say_what_to_do() {
     assert!(text.contains("Lightspeed   ok"), "{text}");
     assert!(text.contains("AccountView  FAILED"), "{text}");
     assert!(text.contains("invalid_client"), "{text}");
-    assert!(text.contains("what to do:  the client id or secret is wrong"), "{text}");
-    assert!(!text.contains("not-the-secret"), "no secret in the output: {text}");
+    assert!(
+        text.contains("what to do:  the client id or secret is wrong"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("not-the-secret"),
+        "no secret in the output: {text}"
+    );
 
-    let ls_bad = std::fs::read_to_string(&good)
-        .unwrap()
-        .replace(
-            &format!(
-                "api_secret = \"{}\"",
-                secrecy::ExposeSecret::expose_secret(&env.sb.lightspeed().api_secret())
-            ),
-            "api_secret = \"wrong\"",
-        );
+    let ls_bad = std::fs::read_to_string(&good).unwrap().replace(
+        &format!(
+            "api_secret = \"{}\"",
+            secrecy::ExposeSecret::expose_secret(&env.sb.lightspeed().api_secret())
+        ),
+        "api_secret = \"wrong\"",
+    );
     let path = env.path("ls-bad.toml");
     std::fs::write(&path, ls_bad).unwrap();
     let out = koppel(&["check", "--config", &arg(&path), "--json"]).await;

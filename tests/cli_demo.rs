@@ -24,7 +24,10 @@ async fn demo_books_the_orders_and_the_second_run_writes_nothing() {
         .split("Second run")
         .next()
         .expect("first part of the report");
-    assert!(first.contains("success"), "the first run succeeded:\n{first}");
+    assert!(
+        first.contains("success"),
+        "the first run succeeded:\n{first}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -38,20 +38,23 @@ async fn a_dry_run_writes_nothing_then_a_run_books_everything_with_exit_0() {
 async fn a_dead_letter_is_exit_2_and_the_report_names_the_article() {
     let env = Env::start(15, 30).await;
     let config = env.write_config("koppel.toml", "");
-    let code = env.remove_an_ordered_article(0);
+    let (code, _) = env.remove_an_ordered_article(&[]);
     let out = koppel(&["run", "--config", &arg(&config)]).await;
     assert_eq!(out.code, 2, "{out:#?}");
     assert!(out.stdout.contains("missing_article"), "{}", out.stdout);
     assert!(out.stdout.contains(&code), "{}", out.stdout);
-    assert!(!env.sb.accountview().sales_orders().is_empty(), "the others went through");
+    assert!(
+        !env.sb.accountview().sales_orders().is_empty(),
+        "the others went through"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rejected_credentials_and_configuration_errors_are_exit_1() {
     let env = Env::start(5, 20).await;
     let good = std::fs::read_to_string(env.write_config("good.toml", "")).unwrap();
-    let secret = secrecy::ExposeSecret::expose_secret(&env.sb.accountview().client_secret())
-        .to_owned();
+    let secret =
+        secrecy::ExposeSecret::expose_secret(&env.sb.accountview().client_secret()).to_owned();
     let path = env.path("bad-secret.toml");
     std::fs::write(&path, good.replace(&secret, "rejected")).unwrap();
     let out = koppel(&["run", "--config", &arg(&path), "--json"]).await;
@@ -61,7 +64,11 @@ async fn rejected_credentials_and_configuration_errors_are_exit_1() {
     assert!(env.sb.accountview().sales_orders().is_empty());
 
     let path = env.path("typo.toml");
-    std::fs::write(&path, format!("{good}\n[dashbord]\nlisten = \"127.0.0.1:1\"\n")).unwrap();
+    std::fs::write(
+        &path,
+        format!("{good}\n[dashbord]\nlisten = \"127.0.0.1:1\"\n"),
+    )
+    .unwrap();
     let out = koppel(&["run", "--config", &arg(&path)]).await;
     assert_eq!(out.code, 1, "{out:#?}");
     assert!(out.stderr.contains("dashbord"), "{}", out.stderr);
@@ -78,7 +85,11 @@ async fn a_flow_that_is_not_in_this_build_says_so() {
     for flow in ["stock", "products", "customers"] {
         let out = koppel(&["run", "--config", &arg(&config), "--flow", flow]).await;
         assert_eq!(out.code, 1, "{out:#?}");
-        assert!(out.stderr.contains("not part of this build"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("not part of this build"),
+            "{}",
+            out.stderr
+        );
         assert!(out.stderr.contains("available: orders"), "{}", out.stderr);
     }
     assert_eq!(env.sb.accountview().request_count(), 0, "nothing was run");

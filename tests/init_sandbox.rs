@@ -122,7 +122,11 @@ async fn init_refuses_to_overwrite_without_force_and_takes_a_refresh_token() {
     let mut args = flags(&env, &arg(&config));
     args.extend([
         "--accountview-refresh-token".to_owned(),
-        env.sb.accountview().refresh_token().expose_secret().to_owned(),
+        env.sb
+            .accountview()
+            .refresh_token()
+            .expose_secret()
+            .to_owned(),
     ]);
     let out = koppel(&strs(&args)).await;
     assert_eq!(out.code, 1, "{out:#?}");
@@ -138,7 +142,11 @@ async fn init_refuses_to_overwrite_without_force_and_takes_a_refresh_token() {
     args.push("--force".to_owned());
     let out = koppel(&strs(&args)).await;
     assert_eq!(out.code, 0, "{out:#?}");
-    assert!(out.stdout.contains("the refresh token works"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("the refresh token works"),
+        "{}",
+        out.stdout
+    );
     KoppelConfig::load(&config).expect("the new file loads");
     let check = koppel(&["check", "--config", &arg(&config)]).await;
     assert_eq!(check.code, 0, "{check:#?}");
@@ -167,7 +175,11 @@ async fn a_missing_answer_in_non_interactive_mode_names_the_flags() {
     ] {
         assert!(out.stderr.contains(flag), "{flag} in {}", out.stderr);
     }
-    assert!(!out.stderr.contains("--lightspeed-api-key,"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("--lightspeed-api-key,"),
+        "{}",
+        out.stderr
+    );
     assert!(!config.exists());
 }
 
@@ -178,23 +190,23 @@ async fn interactive_init_asks_every_question_and_takes_the_defaults() {
     let ls = env.sb.lightspeed();
     let av = env.sb.accountview();
     let answers = [
-        ls.base_url().to_string(),                   // cluster or base URL
-        String::new(),                               // language: nl
-        ls.api_key(),                                // key
-        ls.api_secret().expose_secret().to_owned(),  // secret
-        env.state_url(),                             // state store
-        av.base_url().to_string(),                   // AccountView base URL
-        String::new(),                               // sign-in page: derived
-        av.client_id(),                              // client id
+        ls.base_url().to_string(),                     // cluster or base URL
+        String::new(),                                 // language: nl
+        ls.api_key(),                                  // key
+        ls.api_secret().expose_secret().to_owned(),    // secret
+        env.state_url(),                               // state store
+        av.base_url().to_string(),                     // AccountView base URL
+        String::new(),                                 // sign-in page: derived
+        av.client_id(),                                // client id
         av.client_secret().expose_secret().to_owned(), // client secret
-        av.redirect_uri(),                           // redirect URI
-        av.issue_authorization_code(),               // the code
-        String::new(),                               // administration: the first
-        String::new(),                               // target: sales_order
-        import_from(),                               // historic import
-        String::new(),                               // dashboard address
-        String::new(),                               // dashboard password: generated
-        String::new(),                               // write: yes
+        av.redirect_uri(),                             // redirect URI
+        av.issue_authorization_code(),                 // the code
+        String::new(),                                 // administration: the first
+        String::new(),                                 // target: sales_order
+        import_from(),                                 // historic import
+        String::new(),                                 // dashboard address
+        String::new(),                                 // dashboard password: generated
+        String::new(),                                 // write: yes
     ]
     .join("\n")
         + "\n";

@@ -70,22 +70,23 @@ impl Env {
             .count()
     }
 
-    /// Removes the first article of a paid order from the administration; returns its code.
-    pub fn remove_an_ordered_article(&self, skip_orders: usize) -> String {
+    /// Removes from the administration the first article of a paid order that orders none of
+    /// `avoid`; returns its code and its row (to put it back with `upsert_article`).
+    pub fn remove_an_ordered_article(&self, avoid: &[String]) -> (String, Value) {
         let ls = self.sb.lightspeed();
         let av = self.sb.accountview();
-        for order in ls
-            .orders()
-            .iter()
-            .filter(|o| o["paymentStatus"] == "paid")
-            .skip(skip_orders)
-        {
+        for order in ls.orders().iter().filter(|o| o["paymentStatus"] == "paid") {
             let id = order["id"].as_u64().expect("order id");
-            for line in ls.order_lines(id) {
-                let code = line["articleCode"].as_str().unwrap_or_default().to_owned();
-                if av.article(&code).is_some() {
+            let lines = ls.order_lines(id);
+            let code_of = |l: &Value| l["articleCode"].as_str().unwrap_or_default().to_owned();
+            if lines.iter().any(|l| avoid.contains(&code_of(l))) {
+                continue;
+            }
+            for line in &lines {
+                let code = code_of(line);
+                if let Some(article) = av.article(&code) {
                     av.remove_article(&code).expect("remove article");
-                    return code;
+                    return (code, article);
                 }
             }
         }

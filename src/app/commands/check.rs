@@ -167,8 +167,7 @@ async fn check_lightspeed(c: &Connection, warnings: &mut Vec<String>) -> Lightsp
                     missing.access, missing.scope, missing.used_for
                 );
                 let fatal = c.orders.enabled
-                    && (missing.required_by_orders
-                        || (writes_back && missing.scope == "orders"));
+                    && (missing.required_by_orders || (writes_back && missing.scope == "orders"));
                 if fatal {
                     out.ok = false;
                     out.problem = Some(Problem::new(
@@ -321,14 +320,26 @@ fn column_warnings(c: &Connection, admin: &Administration) -> Vec<String> {
             ledger.order_line_discount_column.as_deref(),
             "[accountview.ledger] order_line_discount_column",
         ),
-        ("ARTICLE", Some(stock.technical.as_str()), "[stock.columns] technical"),
-        ("ARTICLE", Some(stock.available.as_str()), "[stock.columns] available"),
+        (
+            "ARTICLE",
+            Some(stock.technical.as_str()),
+            "[stock.columns] technical",
+        ),
+        (
+            "ARTICLE",
+            Some(stock.available.as_str()),
+            "[stock.columns] available",
+        ),
         (
             "ARTICLE",
             Some(stock.reserved_sales.as_str()),
             "[stock.columns] reserved_sales",
         ),
-        ("ARTICLE", Some(stock.economic.as_str()), "[stock.columns] economic"),
+        (
+            "ARTICLE",
+            Some(stock.economic.as_str()),
+            "[stock.columns] economic",
+        ),
     ];
     let mut out = Vec::new();
     let mut unknown_tables = Vec::new();
@@ -394,15 +405,18 @@ fn reference_warnings(c: &Connection, admin: &Administration, articles: &[&str])
     }
     for code in articles {
         if !admin.has_article(code) {
-            out.push(format!("[orders.articles]: article {code} does not exist in AK1"));
+            out.push(format!(
+                "[orders.articles]: article {code} does not exist in AK1"
+            ));
         }
     }
     let journal = &c.accountview.ledger.sales_journal;
     if o.target == sync_core::config::BookingTarget::SalesInvoice
-        && !admin
-            .journals
-            .iter()
-            .any(|j| j.dj_code.as_deref().is_some_and(|d| d.trim() == journal.trim()))
+        && !admin.journals.iter().any(|j| {
+            j.dj_code
+                .as_deref()
+                .is_some_and(|d| d.trim() == journal.trim())
+        })
     {
         out.push(format!(
             "[accountview.ledger] sales_journal {journal} does not exist in DJ1"
@@ -465,7 +479,9 @@ pub fn render(report: &CheckReport) -> String {
         if av.ok {
             let conditions = av
                 .payment_conditions
-                .map_or("unknown to the administration".to_owned(), |n| n.to_string());
+                .map_or("unknown to the administration".to_owned(), |n| {
+                    n.to_string()
+                });
             let _ = writeln!(out, "    VAT codes           {}", av.vat_codes);
             let _ = writeln!(
                 out,
@@ -477,7 +493,11 @@ pub fn render(report: &CheckReport) -> String {
             let _ = writeln!(
                 out,
                 "    articles            {}",
-                if av.articles_readable { "readable" } else { "not readable" }
+                if av.articles_readable {
+                    "readable"
+                } else {
+                    "not readable"
+                }
             );
         }
         if let Some(p) = &av.problem {

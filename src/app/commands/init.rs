@@ -13,8 +13,8 @@
 pub mod config_file;
 pub mod discovery;
 pub mod explain;
-pub mod proposal;
 pub mod prompt;
+pub mod proposal;
 mod steps;
 mod vat_rules;
 
@@ -24,8 +24,8 @@ mod proposal_tests;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use accountview_client::sync::StateTokenStore;
 use accountview_client::TokenStore;
+use accountview_client::sync::StateTokenStore;
 use anyhow::{Context, bail};
 use secrecy::SecretString;
 use sync_core::config::{BookingTarget, SpecialArticles};
@@ -53,8 +53,14 @@ fn missing_flags(args: &InitArgs) -> Vec<&'static str> {
     };
     let given = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
     need(given(&args.lightspeed_api_key), "--lightspeed-api-key");
-    need(given(&args.lightspeed_api_secret), "--lightspeed-api-secret");
-    need(given(&args.accountview_client_id), "--accountview-client-id");
+    need(
+        given(&args.lightspeed_api_secret),
+        "--lightspeed-api-secret",
+    );
+    need(
+        given(&args.accountview_client_id),
+        "--accountview-client-id",
+    );
     need(
         given(&args.accountview_client_secret),
         "--accountview-client-secret",
@@ -239,9 +245,5 @@ fn parse_target(text: &str) -> anyhow::Result<BookingTarget> {
 /// A random dashboard password (letters and digits).
 fn generate_password() -> SecretString {
     let mut rng = fastrand::Rng::new();
-    SecretString::from(
-        (0..24)
-            .map(|_| rng.alphanumeric())
-            .collect::<String>(),
-    )
+    SecretString::from((0..24).map(|_| rng.alphanumeric()).collect::<String>())
 }

@@ -165,7 +165,11 @@ pub fn render(
         api_secret: secret(&a.lightspeed_api_secret),
         shop: &a.shop,
     };
-    out.push_str(&section("The shop (Lightspeed eCom).", "lightspeed", &lightspeed)?);
+    out.push_str(&section(
+        "The shop (Lightspeed eCom).",
+        "lightspeed",
+        &lightspeed,
+    )?);
     let accountview = AccountViewOut {
         base_url: a.accountview_base_url.as_deref().map(literal),
         authorize_url: a.accountview_authorize_url.as_deref().map(literal),
@@ -299,7 +303,10 @@ mod tests {
         assert_eq!(av.ledger, ledger, "{text}");
         assert_eq!(config.orders, OrdersConfig::default());
         assert!(text.contains("[accountview.ledger]"), "{text}");
-        assert!(!text.contains("sales_order_reference_column"), "only changes: {text}");
+        assert!(
+            !text.contains("sales_order_reference_column"),
+            "only changes: {text}"
+        );
         assert!(
             text.find("[lightspeed]").unwrap() < text.find("[accountview]").unwrap(),
             "{text}"

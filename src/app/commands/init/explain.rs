@@ -85,9 +85,13 @@ pub fn accountview(error: &accountview_client::Error) -> Problem {
         E::NotFound { .. } | E::Http { .. } => {
             "check [accountview] base_url (default https://www.accountview.net/api/v3)"
         }
-        E::TokenStore { .. } => "check that the state store ([state] url) is reachable and writable",
+        E::TokenStore { .. } => {
+            "check that the state store ([state] url) is reachable and writable"
+        }
         E::Config(_) => "correct the [accountview] settings",
-        _ => "check the administration's settings in AccountView; the message above is AccountView's",
+        _ => {
+            "check the administration's settings in AccountView; the message above is AccountView's"
+        }
     };
     Problem::new(format!("AccountView: {error}"), what)
 }

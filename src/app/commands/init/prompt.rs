@@ -118,7 +118,11 @@ impl<'io> Prompter<'io> {
     }
 
     /// A required secret: typed without echo on a terminal, never shown back.
-    pub fn secret(&mut self, q: Question<'_>, flag: Option<String>) -> anyhow::Result<SecretString> {
+    pub fn secret(
+        &mut self,
+        q: Question<'_>,
+        flag: Option<String>,
+    ) -> anyhow::Result<SecretString> {
         self.required_inner(q, flag, true)
             .map(|s| SecretString::from(s.unwrap_or_default()))
     }
@@ -168,7 +172,9 @@ impl<'io> Prompter<'io> {
     /// One trimmed line; `None` at the end of the input.
     fn read_line(&mut self, prompt: &str, secret: bool) -> anyhow::Result<Option<String>> {
         write!(self.output, "{prompt}").context("cannot write to the terminal")?;
-        self.output.flush().context("cannot write to the terminal")?;
+        self.output
+            .flush()
+            .context("cannot write to the terminal")?;
         let hidden = secret && self.hide_secrets && set_echo(false);
         let mut line = String::new();
         let read = self.input.read_line(&mut line);
@@ -269,7 +275,11 @@ mod tests {
     fn confirm_understands_yes_no_and_the_default() {
         assert!(run("\n", true, |p| p.confirm("Write?", true)).0.unwrap());
         assert!(!run("nee\n", true, |p| p.confirm("Write?", true)).0.unwrap());
-        assert!(run("maybe\nja\n", true, |p| p.confirm("Write?", false)).0.unwrap());
+        assert!(
+            run("maybe\nja\n", true, |p| p.confirm("Write?", false))
+                .0
+                .unwrap()
+        );
         assert!(run("", false, |p| p.confirm("Write?", true)).0.unwrap());
     }
 }

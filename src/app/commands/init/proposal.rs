@@ -219,8 +219,7 @@ fn sales_journal(
     let found = admin.journals.iter().find(|j| {
         let mut w = words(j.dj_name.as_deref().unwrap_or_default());
         w.extend(words(&j.extra.text_lossy("DJ_TYPEV").unwrap_or_default()));
-        w.iter()
-            .any(|w| w.starts_with("verkoop") || w == "sales")
+        w.iter().any(|w| w.starts_with("verkoop") || w == "sales")
     });
     match found.and_then(|j| j.dj_code.clone().map(|c| (j, c))) {
         Some((j, code)) => {
@@ -306,7 +305,9 @@ fn propose_columns(admin: &Administration, ledger: &mut LedgerOptions, notes: &m
         {
             ledger.ean_column = find_ean_column(dictionary);
             match &ledger.ean_column {
-                Some(c) => notes.choice("EAN column of articles", c, "its description names the EAN"),
+                Some(c) => {
+                    notes.choice("EAN column of articles", c, "its description names the EAN")
+                }
                 None => notes.warn(
                     "no EAN/barcode column found in ARTICLE: order lines are matched on article \
                      code and SKU only ([accountview.ledger] ean_column)",
@@ -321,9 +322,8 @@ fn find_ean_column(dictionary: &[FieldDictionaryEntry]) -> Option<String> {
         .iter()
         .find(|f| {
             let w = words(f.description.as_deref().unwrap_or_default());
-            w.iter().any(|w| {
-                ["ean", "gtin", "barcode", "streepjescode"].contains(&w.as_str())
-            })
+            w.iter()
+                .any(|w| ["ean", "gtin", "barcode", "streepjescode"].contains(&w.as_str()))
         })
         .map(|f| f.field.clone())
 }
@@ -358,7 +358,10 @@ fn payment_methods(
     let immediate = list.iter().find(|c| c.is_immediate());
     let on_account = list
         .iter()
-        .filter(|c| c.credit_days.is_some_and(|d| d > rust_decimal::Decimal::ZERO))
+        .filter(|c| {
+            c.credit_days
+                .is_some_and(|d| d > rust_decimal::Decimal::ZERO)
+        })
         .filter(|c| c.discount_pct.unwrap_or_default().is_zero())
         .min_by_key(|c| c.credit_days);
     match conditions {
@@ -399,7 +402,9 @@ fn payment_methods(
             format!("payment method {key}"),
             &format!(
                 "{}{code}",
-                condition.map(|c| format!("{} / ", c.code)).unwrap_or_default()
+                condition
+                    .map(|c| format!("{} / ", c.code))
+                    .unwrap_or_default()
             ),
             format!(
                 "{title}: {}",
@@ -443,7 +448,10 @@ fn shipping_methods(
                 .filter_map(|w| w.chars().find(char::is_ascii_alphanumeric))
                 .map(|c| c.to_ascii_uppercase())
                 .collect();
-            let head: String = base.chars().take(max.saturating_sub(initials.len() + 1).max(1)).collect();
+            let head: String = base
+                .chars()
+                .take(max.saturating_sub(initials.len() + 1).max(1))
+                .collect();
             format!("{head}-{initials}").chars().take(max).collect()
         } else {
             base
@@ -451,7 +459,12 @@ fn shipping_methods(
         let mut n = 2;
         while out.values().any(|c| c == &code) {
             let suffix = n.to_string();
-            code = format!("{}{suffix}", code.chars().take(max - suffix.len()).collect::<String>());
+            code = format!(
+                "{}{suffix}",
+                code.chars()
+                    .take(max.saturating_sub(suffix.len()))
+                    .collect::<String>()
+            );
             n += 1;
         }
         if code.is_empty() {

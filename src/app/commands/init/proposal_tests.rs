@@ -16,10 +16,7 @@ use super::discovery::{
 use super::proposal::{Proposal, ProposalRequest, propose};
 
 fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/fixtures/accountview/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/fixtures/accountview/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
@@ -249,7 +246,11 @@ fn the_sandbox_administration_gets_the_mappings_a_bookkeeper_would_choose() {
         );
     }
     assert_eq!(revenue(&p, "NL"), "8000");
-    assert_eq!(revenue(&p, "BE"), "8020", "the OSS account, not the ICP one");
+    assert_eq!(
+        revenue(&p, "BE"),
+        "8020",
+        "the OSS account, not the ICP one"
+    );
     assert_eq!(revenue(&p, "US"), "8100");
     assert_eq!(p.orders.debtor_control_account, "1300");
     assert_eq!(p.orders.sales_journal, "700");
@@ -257,11 +258,18 @@ fn the_sandbox_administration_gets_the_mappings_a_bookkeeper_would_choose() {
     assert_eq!(p.orders.default_payment_condition.as_deref(), Some("00"));
     let pay = |m: &str| {
         let mapping = p.orders.payment(m);
-        (mapping.condition.unwrap_or_default(), mapping.code.unwrap_or_default())
+        (
+            mapping.condition.unwrap_or_default(),
+            mapping.code.unwrap_or_default(),
+        )
     };
     assert_eq!(pay("ideal"), ("00".into(), "IDEAL".into()));
     assert_eq!(pay("bancontact"), ("00".into(), "BANCONTACT".into()));
-    assert_eq!(pay("invoice"), ("14".into(), "INVOICE".into()), "on account");
+    assert_eq!(
+        pay("invoice"),
+        ("14".into(), "INVOICE".into()),
+        "on account"
+    );
     assert_eq!(pay("cash"), ("00".into(), "CASH".into()));
     let ship = |m: &str| p.orders.shipping_code(m).unwrap_or_default().to_owned();
     assert_eq!(ship("PostNL Pakket Nederland"), "POSTNL-PN");
@@ -345,7 +353,11 @@ fn countries_come_from_vat_names_and_purchase_codes_are_ignored() {
         ..sandbox_administration()
     };
     let p = propose(&discovery(admin, sandbox_methods()), &request());
-    assert_eq!(vat_of(&p, "NL", 21).as_deref(), Some("V"), "sales, not purchase");
+    assert_eq!(
+        vat_of(&p, "NL", 21).as_deref(),
+        Some("V"),
+        "sales, not purchase"
+    );
     assert_eq!(vat_of(&p, "NL", 9).as_deref(), Some("L"));
     assert_eq!(vat_of(&p, "BE", 21).as_deref(), Some("B"));
     assert_eq!(vat_of(&p, "AT", 20).as_deref(), Some("O"));
@@ -391,7 +403,9 @@ fn missing_columns_are_switched_off_and_the_ean_column_is_found_by_its_descripti
 #[test]
 fn a_sales_invoice_target_without_a_sales_journal_is_warned_about() {
     let admin = Administration {
-        journals: records::<Journal>(json!({"DAILY": [{"DJ_CODE": "900", "DJ_NAME": "Memoriaal"}]})),
+        journals: records::<Journal>(
+            json!({"DAILY": [{"DJ_CODE": "900", "DJ_NAME": "Memoriaal"}]}),
+        ),
         ..sandbox_administration()
     };
     let p = propose(
@@ -402,7 +416,10 @@ fn a_sales_invoice_target_without_a_sales_journal_is_warned_about() {
         },
     );
     assert_eq!(p.orders.target, BookingTarget::SalesInvoice);
-    assert_eq!(p.orders.import_from, chrono::NaiveDate::from_ymd_opt(2024, 1, 1));
+    assert_eq!(
+        p.orders.import_from,
+        chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+    );
     assert!(warned(&p, "no sales journal"));
     assert_eq!(p.orders.sales_journal, "700");
     let no_ledger = Administration {

@@ -148,7 +148,12 @@ pub(super) fn code_from_answer(answer: &str, state: Option<&str>) -> anyhow::Res
         return Ok(answer.to_owned());
     };
     let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
     if let Some(error) = get("error") {
         bail!(
             "AccountView.Net refused the authorisation: {error}{}",
@@ -165,7 +170,8 @@ pub(super) fn code_from_answer(answer: &str, state: Option<&str>) -> anyhow::Res
              and use the address it prints"
         );
     }
-    get("code").context("the address has no `code` parameter: paste the whole address you were sent to")
+    get("code")
+        .context("the address has no `code` parameter: paste the whole address you were sent to")
 }
 
 /// Step 2: the app's credentials and the sign-in. The token set goes into the state store, where
@@ -182,12 +188,18 @@ pub(super) async fn accountview(
     )?;
     let derived = default_authorize_url(&base_url);
     let authorize_url = p.text(
-        Question::new("AccountView.Net sign-in page", "--accountview-authorize-url"),
+        Question::new(
+            "AccountView.Net sign-in page",
+            "--accountview-authorize-url",
+        ),
         args.accountview_authorize_url.clone(),
         Some(&derived),
     )?;
     let client_id = p.required(
-        Question::new("AccountView client id (API-sleutel)", "--accountview-client-id"),
+        Question::new(
+            "AccountView client id (API-sleutel)",
+            "--accountview-client-id",
+        ),
         args.accountview_client_id.clone(),
     )?;
     let client_secret = p.secret(
@@ -261,18 +273,15 @@ pub(super) async fn accountview(
                      {url}\n\n  You are then sent to the redirect URI; paste that whole address (or \
                      just its `code`)."
                 ))?;
-                let answer = p.required(
-                    Question::new("Address or code", "--accountview-code"),
-                    None,
-                )?;
+                let answer =
+                    p.required(Question::new("Address or code", "--accountview-code"), None)?;
                 (answer, Some(state_param))
             }
         };
         let code = code_from_answer(&code, state_param.as_deref())?;
-        let set = client
-            .exchange_code(&code)
-            .await
-            .map_err(|e| explain::accountview(&e).into_error("the sign-in code was not accepted"))?;
+        let set = client.exchange_code(&code).await.map_err(|e| {
+            explain::accountview(&e).into_error("the sign-in code was not accepted")
+        })?;
         p.say("  authorised; the tokens are in the state store")?;
         section.refresh_token = Some(set.refresh_token.clone());
     }
@@ -298,7 +307,12 @@ pub(super) async fn choose_company(
     if companies.is_empty() {
         bail!("this AccountView.Net user has no administrations: link one to the user first");
     }
-    let width = companies.iter().map(|c| c.code.len()).max().unwrap_or(4).max(4);
+    let width = companies
+        .iter()
+        .map(|c| c.code.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     let mut table = format!("  {:<width$}  description\n", "code");
     for c in &companies {
         let _ = writeln!(table, "  {:<width$}  {}", c.code, c.description);
@@ -469,7 +483,9 @@ mod tests {
         let url = "http://127.0.0.1/koppel/oauth/callback?code=abc123&state=xyz";
         assert_eq!(code_from_answer(url, Some("xyz")).unwrap(), "abc123");
         assert_eq!(code_from_answer(" abc123 ", Some("xyz")).unwrap(), "abc123");
-        let err = code_from_answer(url, Some("other")).unwrap_err().to_string();
+        let err = code_from_answer(url, Some("other"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("state"), "{err}");
         let err = code_from_answer("https://x/cb?error=access_denied", None)
             .unwrap_err()

@@ -204,11 +204,7 @@ pub(super) fn propose_vat_codes(records: &[VatCode], notes: &mut Notes) -> VatPr
         .min_by_key(|f| rank(f))
     {
         Some(f) => {
-            notes.choice(
-                "VAT code EU business (reverse charge)",
-                &f.code,
-                f.label(),
-            );
+            notes.choice("VAT code EU business (reverse charge)", &f.code, f.label());
             rules.push(rule(
                 CountryMatch::Eu,
                 Some(Decimal::ZERO),
@@ -338,7 +334,11 @@ pub(super) fn propose_revenue_accounts(
         .map(|(a, _)| *a);
     let mut pick = |group: &str, found: Option<&LedgerAccount>| match found {
         Some(a) => {
-            notes.choice(format!("revenue account {group}"), a.acct_nr.as_deref().unwrap_or_default(), label(a));
+            notes.choice(
+                format!("revenue account {group}"),
+                a.acct_nr.as_deref().unwrap_or_default(),
+                label(a),
+            );
             a.acct_nr.clone().unwrap_or_default()
         }
         None => {
