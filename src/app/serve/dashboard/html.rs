@@ -1,5 +1,6 @@
 //! Every page of the dashboard as server-rendered HTML: no build step, no external assets, and
 //! every value escaped (only the helpers here write markup; everything else goes through [`escape`]).
+//! All markup lives in this one module on purpose, so escaping can be audited in one place.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -4,13 +4,15 @@
 //! Sessions live in memory (a restart logs everyone out); every form that changes something carries
 //! the session's CSRF token, and the session cookie is `HttpOnly; SameSite=Strict`.
 
+mod actions;
 pub mod auth;
 pub mod html;
+mod pages;
 
 use std::sync::Arc;
 
-use axum::extract::{Form, FromRequestParts, Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
+use axum::extract::FromRequestParts;
+use axum::http::header::CACHE_CONTROL;
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -18,15 +20,9 @@ use axum::routing::{get, post};
 use axum::{Router, middleware};
 use secrecy::SecretString;
 use serde::Deserialize;
-use sync_core::error::ErrorKind;
-use sync_core::flows::{Intake, RunRequest};
-use sync_core::state::{
-    ActivityFilter, DeadLetterFilter, DeadLetterId, DeadLetterStatus, RunFilter, RunId,
-};
 use tokio::time::Instant;
 
 use self::auth::{Password, Session, Sessions};
-use super::runner::Trigger;
 use super::shared::Shared;
 
 /// How many runs and activity entries a page lists at most.
@@ -52,16 +48,16 @@ impl Dashboard {
 /// The dashboard's routes (mount them only when a password is configured).
 pub fn routes() -> Router<Arc<Shared>> {
     Router::new()
-        .route("/", get(runs))
-        .route("/login", get(login_form).post(login))
-        .route("/logout", post(logout))
-        .route("/runs/{id}", get(run))
-        .route("/activity", get(activity))
-        .route("/dead-letters", get(dead_letters))
-        .route("/dead-letters/{id}", get(dead_letter))
-        .route("/dead-letters/{id}/replay", post(replay))
-        .route("/dead-letters/{id}/drop", post(drop_letter))
-        .route("/connections", get(connections))
+        .route("/", get(pages::runs))
+        .route("/login", get(actions::login_form).post(actions::login))
+        .route("/logout", post(actions::logout))
+        .route("/runs/{id}", get(pages::run))
+        .route("/activity", get(pages::activity))
+        .route("/dead-letters", get(pages::dead_letters))
+        .route("/dead-letters/{id}", get(pages::dead_letter))
+        .route("/dead-letters/{id}/replay", post(actions::replay))
+        .route("/dead-letters/{id}/drop", post(actions::drop_letter))
+        .route("/connections", get(pages::connections))
         .layer(middleware::map_response(security_headers))
 }
 
@@ -148,75 +144,6 @@ impl Authed {
     }
 }
 
-async fn login_form(State(shared): State<Arc<Shared>>) -> Response {
-    if shared.dashboard.is_none() {
-        return not_found();
-    }
-    page(StatusCode::OK, "Log in", None, &html::login(None))
-}
-
-/// The login form's fields.
-#[derive(Deserialize)]
-pub struct LoginForm {
-    password: String,
-}
-
-async fn login(State(shared): State<Arc<Shared>>, Form(form): Form<LoginForm>) -> Response {
-    let Some(dashboard) = &shared.dashboard else {
-        return not_found();
-    };
-    if !dashboard.password.matches(&form.password) {
-        tracing::warn!("dashboard login refused: wrong password");
-        return page(
-            StatusCode::UNAUTHORIZED,
-            "Log in",
-            None,
-            &html::login(Some("That is not the password.")),
-        );
-    }
-    let token = dashboard.sessions.create(Instant::now());
-    tracing::info!("dashboard login");
-    (
-        [(SET_COOKIE, auth::session_cookie(&token))],
-        Redirect::to("/"),
-    )
-        .into_response()
-}
-
-async fn logout(
-    State(shared): State<Arc<Shared>>,
-    authed: Authed,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    if let Some(refusal) = authed.refuse(&form) {
-        return refusal;
-    }
-    if let Some(dashboard) = &shared.dashboard {
-        dashboard.sessions.remove(&authed.token);
-    }
-    (
-        [(SET_COOKIE, auth::cleared_cookie())],
-        Redirect::to("/login"),
-    )
-        .into_response()
-}
-
-async fn runs(State(shared): State<Arc<Shared>>, authed: Authed) -> Response {
-    match shared
-        .state()
-        .list_runs(&RunFilter::default(), PAGE_LIMIT)
-        .await
-    {
-        Ok(runs) => page(
-            StatusCode::OK,
-            "Runs",
-            Some(&authed.session.csrf),
-            &html::runs(&runs),
-        ),
-        Err(e) => store_problem(&authed, &e),
-    }
-}
-
 fn store_problem(authed: &Authed, error: &dyn std::fmt::Display) -> Response {
     tracing::warn!(error = %error, "the dashboard could not read the state store");
     problem(
@@ -226,220 +153,18 @@ fn store_problem(authed: &Authed, error: &dyn std::fmt::Display) -> Response {
     )
 }
 
-async fn run(State(shared): State<Arc<Shared>>, authed: Authed, Path(id): Path<i64>) -> Response {
-    let record = match shared.state().get_run(RunId(id)).await {
-        Ok(Some(record)) => record,
-        Ok(None) => return problem(StatusCode::NOT_FOUND, &authed.session, "No such run."),
-        Err(e) => return store_problem(&authed, &e),
-    };
-    let filter = ActivityFilter {
-        run_id: Some(RunId(id)),
-        limit: Some(PAGE_LIMIT),
-        ..Default::default()
-    };
-    match shared.state().list_activity(&filter).await {
-        Ok(activity) => page(
-            StatusCode::OK,
-            &format!("Run #{id}"),
-            Some(&authed.session.csrf),
-            &html::run(&record, &activity),
-        ),
-        Err(e) => store_problem(&authed, &e),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// `?record=KEY`.
-#[derive(Debug, Deserialize)]
-pub struct ActivityQuery {
-    record: Option<String>,
-}
-
-async fn activity(
-    State(shared): State<Arc<Shared>>,
-    authed: Authed,
-    Query(query): Query<ActivityQuery>,
-) -> Response {
-    let record = query.record.filter(|r| !r.trim().is_empty());
-    let filter = ActivityFilter {
-        record_key: record.clone(),
-        limit: Some(PAGE_LIMIT),
-        newest_first: true,
-        ..Default::default()
-    };
-    let title = match &record {
-        Some(key) => format!("Activity of {key}"),
-        None => "Recent activity".to_owned(),
-    };
-    match shared.state().list_activity(&filter).await {
-        Ok(entries) => page(
-            StatusCode::OK,
-            &title,
-            Some(&authed.session.csrf),
-            &html::activity(&entries),
-        ),
-        Err(e) => store_problem(&authed, &e),
+    #[test]
+    fn debug_output_holds_neither_the_password_nor_session_tokens() {
+        let dashboard = Dashboard::new(SecretString::from("Kaasschaaf-1963"));
+        let token = dashboard.sessions.create(Instant::now());
+        let csrf = dashboard.sessions.get(&token, Instant::now()).unwrap().csrf;
+        let text = format!("{dashboard:?}");
+        assert!(!text.contains("Kaasschaaf"), "{text}");
+        assert!(!text.contains(&token) && !text.contains(&csrf), "{text}");
+        assert!(text.contains("active: 1"), "{text}");
     }
-}
-
-/// `?dropped=ID` after a drop.
-#[derive(Debug, Deserialize)]
-pub struct DeadLettersQuery {
-    dropped: Option<i64>,
-}
-
-async fn dead_letters(
-    State(shared): State<Arc<Shared>>,
-    authed: Authed,
-    Query(query): Query<DeadLettersQuery>,
-) -> Response {
-    let filter = DeadLetterFilter {
-        status: Some(DeadLetterStatus::Pending),
-        limit: Some(PAGE_LIMIT),
-        ..Default::default()
-    };
-    let notice = query
-        .dropped
-        .map(|id| format!("Dead letter {id} was dropped."));
-    match shared.state().list_dead_letters(&filter).await {
-        Ok(letters) => page(
-            StatusCode::OK,
-            "Dead letters",
-            Some(&authed.session.csrf),
-            &html::dead_letters(&letters, &authed.session.csrf, notice.as_deref()),
-        ),
-        Err(e) => store_problem(&authed, &e),
-    }
-}
-
-async fn dead_letter(
-    State(shared): State<Arc<Shared>>,
-    authed: Authed,
-    Path(id): Path<i64>,
-) -> Response {
-    match shared.state().get_dead_letter(DeadLetterId(id)).await {
-        Ok(Some(letter)) => page(
-            StatusCode::OK,
-            &format!("Dead letter {id}"),
-            Some(&authed.session.csrf),
-            &html::dead_letter(&letter),
-        ),
-        Ok(None) => problem(
-            StatusCode::NOT_FOUND,
-            &authed.session,
-            "No such dead letter.",
-        ),
-        Err(e) => store_problem(&authed, &e),
-    }
-}
-
-/// Replay one dead letter on its connection's flow now, then show the run that did it.
-async fn replay(
-    State(shared): State<Arc<Shared>>,
-    authed: Authed,
-    Path(id): Path<i64>,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    if let Some(refusal) = authed.refuse(&form) {
-        return refusal;
-    }
-    let letter = match shared.state().get_dead_letter(DeadLetterId(id)).await {
-        Ok(Some(letter)) => letter,
-        Ok(None) => {
-            return problem(
-                StatusCode::NOT_FOUND,
-                &authed.session,
-                "No such dead letter.",
-            );
-        }
-        Err(e) => return store_problem(&authed, &e),
-    };
-    if letter.status != DeadLetterStatus::Pending {
-        return problem(
-            StatusCode::CONFLICT,
-            &authed.session,
-            &format!("Dead letter {id} is {} already.", letter.status),
-        );
-    }
-    let Some(connection) = shared
-        .connection(&letter.connection)
-        .filter(|_| letter.flow == sync_core::flows::orders::FLOW)
-    else {
-        return problem(
-            StatusCode::CONFLICT,
-            &authed.session,
-            &format!(
-                "No {} flow of a connection `{}` runs in this server.",
-                letter.flow, letter.connection
-            ),
-        );
-    };
-    tracing::info!(dead_letter = id, connection = %letter.connection, "replay requested on the dashboard");
-    let request = RunRequest {
-        intake: Intake::Replay(vec![letter.id]),
-        dry_run: false,
-    };
-    match connection.runner.run(request, Trigger::Replay).await {
-        Ok(report) => match connection.runner.stored_run_id(&report).await {
-            Some(run) => Redirect::to(&format!("/runs/{run}")).into_response(),
-            None => Redirect::to("/").into_response(),
-        },
-        Err(e) if e.kind() == ErrorKind::Conflict => problem(
-            StatusCode::CONFLICT,
-            &authed.session,
-            "Another worker is running this flow right now; try the replay again in a moment.",
-        ),
-        Err(e) => problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &authed.session,
-            &format!("The replay could not start: {e}"),
-        ),
-    }
-}
-
-async fn drop_letter(
-    State(shared): State<Arc<Shared>>,
-    authed: Authed,
-    Path(id): Path<i64>,
-    Form(form): Form<CsrfForm>,
-) -> Response {
-    if let Some(refusal) = authed.refuse(&form) {
-        return refusal;
-    }
-    match shared.state().drop_dead_letter(DeadLetterId(id)).await {
-        Ok(()) => {
-            tracing::info!(dead_letter = id, "dead letter dropped on the dashboard");
-            Redirect::to(&format!("/dead-letters?dropped={id}")).into_response()
-        }
-        Err(sync_core::state::StateError::NotFound { .. }) => problem(
-            StatusCode::NOT_FOUND,
-            &authed.session,
-            "No such dead letter.",
-        ),
-        Err(e) => store_problem(&authed, &e),
-    }
-}
-
-async fn connections(State(shared): State<Arc<Shared>>, authed: Authed) -> Response {
-    let mut views = Vec::new();
-    for c in &shared.connections {
-        let summary = match shared.state().summary(c.name()).await {
-            Ok(summary) => summary,
-            Err(e) => return store_problem(&authed, &e),
-        };
-        let status = shared.monitor.status(c.name());
-        views.push(html::ConnectionView {
-            name: c.name().to_owned(),
-            down: status.down,
-            last_error: status.last_error,
-            last_runs: summary.last_runs,
-            dead_letters_pending: summary.dead_letters_pending,
-            webhooks: shared.monitor.metrics.webhooks_of(c.name()),
-        });
-    }
-    page(
-        StatusCode::OK,
-        "Connections",
-        Some(&authed.session.csrf),
-        &html::connections(&views),
-    )
 }
