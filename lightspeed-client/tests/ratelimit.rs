@@ -262,6 +262,29 @@ async fn a_429_waits_for_the_longest_exhausted_window() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_429_with_no_window_exhausted_is_the_per_second_cap_and_waits_a_second() {
+    let transport = FakeTransport::new(|_, n| {
+        Ok(if n == 0 {
+            let h = headers("300/3000/12000", "120/2800/11900", "200/3000/80000");
+            reply(429, &as_refs(&h), "")
+        } else {
+            reply(200, &[], COUNT)
+        })
+    });
+    let client = client(
+        transport.clone(),
+        RateLimitConfig::new(),
+        RetryPolicy::new(),
+    );
+    client.orders().count().await.unwrap();
+    let at = transport.sent()[1].at;
+    assert!(
+        at >= secs(1) && at < secs(3),
+        "retried at {at:?}, not after the 5-minute reset"
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_wait_beyond_max_wait_returns_rate_limited_without_sleeping() {
     let transport = FakeTransport::new(|_, _| {
         let h = headers("300/3000/12000", "-1/2000/9000", "250/2000/60000");

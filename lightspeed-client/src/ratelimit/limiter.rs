@@ -196,12 +196,11 @@ impl RateLimiter {
                 }
             }
         }
-        // No window reports exhaustion: fall back to the 5-minute reset, as other clients do.
+        // The headers came but no window is exhausted: the request hit the per-second cap, which the
+        // headers do not report. Waiting for the 5-minute reset (what some clients do) would stall a
+        // run for minutes over a one-second burst.
         if exhausted.is_none() && reported.has(0) {
-            exhausted = Some((
-                st.windows[0].reset_at.saturating_duration_since(now),
-                RateWindow::FiveMinutes,
-            ));
+            exhausted = Some((RateWindow::Second.length(), RateWindow::Second));
         }
         match (exhausted, retry_after) {
             (Some((w, window)), Some(r)) if r > w => Some((r, Some(window))),
