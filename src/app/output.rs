@@ -89,11 +89,7 @@ pub fn render_reports(reports: &[RunReport]) -> String {
     }
     for r in reports {
         if let Some(fatal) = &r.fatal_error {
-            let _ = writeln!(
-                out,
-                "\n{}/{}: run failed: {}",
-                r.connection, r.flow, fatal.message
-            );
+            let _ = writeln!(out, "\n{}/{}: run failed: {fatal}", r.connection, r.flow);
         }
         for (kind, group) in &r.first_errors {
             let _ = writeln!(

@@ -113,8 +113,20 @@ pub struct ErrorSample {
     pub record_key: Option<String>,
     /// The class of the error.
     pub class: ErrorClass,
-    /// The error message.
+    /// What went wrong.
+    pub kind: ErrorKind,
+    /// The error message (without the kind).
     pub message: String,
+}
+
+impl std::fmt::Display for ErrorSample {
+    /// `record: kind: message`, or `kind: message` for errors that concern no single record.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(key) = &self.record_key {
+            write!(f, "{key}: ")?;
+        }
+        write!(f, "{}: {}", self.kind, self.message)
+    }
 }
 
 /// Errors of one kind: how many, and the first few.

@@ -89,7 +89,7 @@ impl Monitor {
     }
 
     /// The record keys of the pending dead letters of a flow (empty when the store does not answer).
-    async fn pending_keys(&self, connection: &str, flow: &str) -> BTreeSet<String> {
+    pub async fn pending_keys(&self, connection: &str, flow: &str) -> BTreeSet<String> {
         self.pending_letters(connection, flow)
             .await
             .into_iter()
@@ -208,24 +208,12 @@ fn latest_error(report: &RunReport) -> Option<String> {
         .fatal_error
         .as_ref()
         .or_else(|| report.first_errors.values().find_map(|g| g.samples.first()))
-        .map(|s| match &s.record_key {
-            Some(key) => format!("{key}: {}", s.message),
-            None => s.message.clone(),
-        })
+        .map(ToString::to_string)
 }
 
-/// A stored error message (`"kind: message"`, as errors display) without its leading kind.
-pub fn message_without_kind<'a>(message: &'a str, kind: &str) -> &'a str {
-    message
-        .strip_prefix(kind)
-        .and_then(|m| m.strip_prefix(": "))
-        .unwrap_or(message)
-}
-
-/// A stored error (`kind`, `"kind: message"`) as an error again, without doubling the kind.
+/// A stored error (its kind's name and its message) as an error again.
 fn error_from_stored(kind: &str, message: &str) -> SyncError {
-    let kind_value = kind.parse().unwrap_or(ErrorKind::Api);
-    SyncError::skippable(kind_value, message_without_kind(message, kind))
+    SyncError::skippable(kind.parse().unwrap_or(ErrorKind::Api), message)
 }
 
 /// A connection's order flow, run one request at a time.
@@ -327,7 +315,7 @@ mod tests {
 
     #[test]
     fn stored_errors_do_not_repeat_their_kind() {
-        let e = error_from_stored("missing_article", "missing_article: order 1: no X");
+        let e = error_from_stored("missing_article", "order 1: no X");
         assert_eq!(e.to_string(), "missing_article: order 1: no X");
         assert_eq!(e.kind(), ErrorKind::MissingArticle);
         let e = error_from_stored("nonsense", "boom");

@@ -238,7 +238,8 @@ fn sample(key: Option<&str>, error: &SyncError) -> ErrorSample {
     ErrorSample {
         record_key: key.map(str::to_owned),
         class: error.class(),
-        message: error.to_string(),
+        kind: error.kind(),
+        message: error.message().to_owned(),
     }
 }
 
@@ -322,7 +323,11 @@ mod tests {
         assert_eq!(missing.count, 3);
         assert_eq!(missing.samples.len(), 2);
         assert_eq!(missing.samples[0].record_key.as_deref(), Some("ORD0"));
-        assert_eq!(missing.samples[0].message, "missing_article: no ART0");
+        assert_eq!(missing.samples[0].message, "no ART0");
+        assert_eq!(
+            missing.samples[0].to_string(),
+            "ORD0: missing_article: no ART0"
+        );
         assert_eq!(report.first_errors[&ErrorKind::Timeout].count, 1);
         assert_eq!(report.counts.dead_lettered, 3);
         assert_eq!(report.counts.failed, 1);
@@ -348,7 +353,10 @@ mod tests {
             report.counts.failed, 0,
             "a run-level error is no record failure"
         );
-        assert_eq!(report.fatal_error.unwrap().message, "auth: token revoked");
+        assert_eq!(
+            report.fatal_error.unwrap().to_string(),
+            "auth: token revoked"
+        );
 
         // Nothing to do: success.
         let (run, _) = recorder();

@@ -135,7 +135,7 @@ impl NotifyGate {
                 return None;
             }
             let (message, kind) = match &report.fatal_error {
-                Some(fatal) => (fatal.message.clone(), error_kind_of(report, fatal)),
+                Some(fatal) => (fatal.to_string(), Some(fatal.kind)),
                 None => (
                     format!(
                         "no record succeeded: {} dead-lettered, {} failed",
@@ -240,14 +240,6 @@ impl NotifyGate {
             );
         }
     }
-}
-
-fn error_kind_of(report: &RunReport, fatal: &crate::report::ErrorSample) -> Option<ErrorKind> {
-    report
-        .first_errors
-        .iter()
-        .find(|(_, group)| group.samples.iter().any(|s| s == fatal))
-        .map(|(kind, _)| *kind)
 }
 
 #[cfg(test)]

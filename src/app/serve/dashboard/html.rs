@@ -11,7 +11,6 @@ use sync_core::report::RunReport;
 use sync_core::state::{ActivityRecord, DeadLetter, RunRecord};
 
 use crate::app::serve::metrics::WebhookResult;
-use crate::app::serve::runner::message_without_kind;
 
 const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222}\
 header{background:#1f3b57;color:#fff;padding:.6em 1em;display:flex;gap:1.2em;align-items:center}\
@@ -190,7 +189,7 @@ pub fn run(run: &RunRecord, activity: &[ActivityRecord]) -> String {
     let mut out = format!("<div id=\"run\">{}", table(&RUN_HEADERS, &[run_row(run)]));
     if let Some(report) = report_of(run) {
         if let Some(fatal) = &report.fatal_error {
-            out.push_str(&message("error", &format!("Run failed: {}", fatal.message)));
+            out.push_str(&message("error", &format!("Run failed: {fatal}")));
         }
         let mut rows = Vec::new();
         for (kind, group) in &report.first_errors {
@@ -331,7 +330,7 @@ pub fn dead_letters(letters: &[DeadLetter], csrf: &str, notice: Option<&str>) ->
                 escape(&l.flow),
                 record,
                 escape(&l.error_kind),
-                escape(message_without_kind(&l.error_message, &l.error_kind)),
+                escape(&l.error_message),
                 escape(&l.attempts.to_string()),
                 escape(&time(&l.last_seen)),
                 link(&format!("/dead-letters/{}", l.id), "payload"),

@@ -440,7 +440,7 @@ impl OrdersFlow {
             original: original.clone(),
             mapped,
             error_kind: error.kind().as_str().to_owned(),
-            error_message: error.to_string(),
+            error_message: error.message().to_owned(),
             at: self.clock.now(),
         };
         match self.state.put_dead_letter(&letter).await {
