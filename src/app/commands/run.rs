@@ -13,6 +13,8 @@ use crate::app::cli::{FlowChoice, RunArgs};
 use crate::app::config::KoppelConfig;
 use crate::app::output::{exit_code, render_reports, reports_json};
 use crate::app::runtime::{ConnectionRuntime, Runtime};
+use crate::app::serve::runner::Monitor;
+use sync_core::flows::orders::FLOW;
 
 /// The flows this build can run. The stock, product and customer flows are configured already
 /// (`[stock]`, `[products]`, `[customers]`) but not part of this build yet.
@@ -29,7 +31,12 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let runtime = Runtime::build(&config).await?;
-    let notifiers = crate::app::notify::Notifiers::from_config(&config.notify)?;
+    // The same watcher `koppel serve` uses: failed runs, connections that went down and records
+    // dead-lettered for the first time notify once.
+    let monitor = Monitor::new(
+        runtime.state.clone(),
+        crate::app::notify::Notifiers::from_config(&config.notify)?,
+    );
     let mut reports = Vec::new();
     for connection in &runtime.connections {
         if args
@@ -39,7 +46,11 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         {
             continue;
         }
-        reports.extend(run_connection(connection, args.dry_run, !args.json).await);
+        let pending_before = monitor.pending_keys(connection.name(), FLOW).await;
+        for report in run_connection(connection, args.dry_run, !args.json).await {
+            monitor.observe(&report, &pending_before).await;
+            reports.push(report);
+        }
     }
     if reports.is_empty() {
         anyhow::bail!(
@@ -47,7 +58,6 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             args.connection.unwrap_or_default()
         );
     }
-    notify_reports(&runtime, &notifiers, &reports).await;
     if args.json {
         println!("{}", reports_json(&reports)?);
     } else {
@@ -83,51 +93,6 @@ pub fn failed_report(connection: &str, flow: &str, error: &SyncError) -> RunRepo
     let mut recorder = RunRecorder::new(connection, flow, Arc::new(sync_core::traits::SystemClock));
     recorder.record_error(None, error);
     recorder.finish()
-}
-
-/// Send the notifications a one-shot run deserves: failed runs, and records dead-lettered for the
-/// first time (a record that keeps failing notified when it first failed).
-pub async fn notify_reports(
-    runtime: &Runtime,
-    notifiers: &crate::app::notify::Notifiers,
-    reports: &[RunReport],
-) {
-    let gate = sync_core::traits::NotifyGate::new();
-    for report in reports {
-        notifiers.deliver(gate.run_finished(report)).await;
-        if report.counts.dead_lettered == 0 || report.dry_run {
-            continue;
-        }
-        let filter = sync_core::state::DeadLetterFilter {
-            connection: Some(report.connection.clone()),
-            flow: Some(report.flow.clone()),
-            status: Some(sync_core::state::DeadLetterStatus::Pending),
-            ..Default::default()
-        };
-        let Ok(letters) = runtime.state.list_dead_letters(&filter).await else {
-            continue;
-        };
-        for letter in letters
-            .iter()
-            .filter(|l| l.attempts == 1 && l.last_seen >= report.started_at)
-        {
-            let error = SyncError::skippable(
-                letter
-                    .error_kind
-                    .parse()
-                    .unwrap_or(sync_core::error::ErrorKind::Api),
-                letter.error_message.clone(),
-            );
-            notifiers
-                .deliver(gate.record_dead_lettered(
-                    &report.connection,
-                    &report.flow,
-                    &letter.record_key,
-                    &error,
-                ))
-                .await;
-        }
-    }
 }
 
 fn spinner(message: String) -> ProgressBar {
