@@ -34,8 +34,8 @@ async fn start(edit: impl FnOnce(&mut KoppelConfig)) -> (Sandbox, Runtime) {
 #[tokio::test]
 async fn paid_orders_become_journal_invoices_with_the_shop_invoice_number() {
     let (sb, runtime) = start(|c| {
+        // The invoice numbers are fetched because the target is a sales invoice.
         c.orders.target = BookingTarget::SalesInvoice;
-        c.lightspeed.as_mut().unwrap().shop.fetch_invoices = true;
     })
     .await;
     let report = runtime.connections[0]

@@ -167,8 +167,13 @@ fn build_connection(
         .with_context(|| format!("connection `{}`", config.name))?;
     let accountview = accountview_client(&config.accountview, state.clone())
         .with_context(|| format!("connection `{}`", config.name))?;
+    let mut shop_options = config.lightspeed.shop.clone();
+    // Sales invoices carry the shop's invoice number and date: worth one request per booked order.
+    if config.orders.target == sync_core::config::BookingTarget::SalesInvoice {
+        shop_options.fetch_invoices = true;
+    }
     let shop = Arc::new(
-        LightspeedShop::new(lightspeed.clone(), config.lightspeed.shop.clone())
+        LightspeedShop::new(lightspeed.clone(), shop_options)
             .map_err(|e| anyhow::anyhow!("connection `{}`: [lightspeed.shop]: {e}", config.name))?,
     );
     let ledger = Arc::new(
