@@ -94,3 +94,46 @@ async fn a_flow_that_is_not_in_this_build_says_so() {
     }
     assert_eq!(env.sb.accountview().request_count(), 0, "nothing was run");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn since_imports_history_the_cursor_had_passed() {
+    let env = Env::start(15, 30).await;
+    let config = env.write_config("koppel.toml", "");
+    // An installation that started today: its first poll only looks at the last few minutes.
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let start = text.find("import_from = \"").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "{}import_from = \"{today}\"{}",
+            &text[..start],
+            &text[end..]
+        ),
+    )
+    .unwrap();
+    let av = env.sb.accountview();
+
+    let first = koppel(&["run", "--config", &arg(&config)]).await;
+    assert_eq!(first.code, 0, "{first:#?}");
+    assert!(
+        av.sales_orders().len() < env.paid_orders(),
+        "history is not read by a poll"
+    );
+
+    let since = (chrono::Utc::now() - chrono::Duration::days(90))
+        .format("%Y-%m-%d")
+        .to_string();
+    let import = koppel(&["run", "--config", &arg(&config), "--since", &since]).await;
+    assert_eq!(import.code, 0, "{import:#?}");
+    assert_eq!(
+        av.sales_orders().len(),
+        env.paid_orders(),
+        "the historic import booked the rest"
+    );
+
+    let again = koppel(&["run", "--config", &arg(&config), "--since", &since]).await;
+    assert_eq!(again.code, 0, "{again:#?}");
+    assert_eq!(av.sales_orders().len(), env.paid_orders(), "nothing twice");
+}

@@ -201,6 +201,10 @@ pub struct RunArgs {
     /// Only this connection (by name).
     #[arg(long)]
     pub connection: Option<String>,
+    /// A historic import: read the orders changed since this date (`YYYY-MM-DD`) whatever the cursor
+    /// says; already booked orders are recognised and skipped.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<chrono::NaiveDate>,
 }
 
 /// `koppel dlq`.

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use sync_core::flows::RunRequest;
 
 use crate::app::cli::{DemoArgs, SandboxArgs};
 use crate::app::config::KoppelConfig;
@@ -97,7 +98,7 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
 async fn run_all(runtime: &Runtime) -> Vec<sync_core::report::RunReport> {
     let mut reports = Vec::new();
     for connection in &runtime.connections {
-        reports.extend(super::run::run_connection(connection, false, false).await);
+        reports.extend(super::run::run_connection(connection, &RunRequest::poll(), false).await);
     }
     reports
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sync_core::error::SyncError;
-use sync_core::flows::RunRequest;
+use sync_core::flows::{Intake, RunRequest};
 use sync_core::report::{RunRecorder, RunReport};
 
 use crate::app::cli::{FlowChoice, RunArgs};
@@ -47,7 +47,14 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             continue;
         }
         let pending_before = monitor.pending_keys(connection.name(), FLOW).await;
-        for report in run_connection(connection, args.dry_run, !args.json).await {
+        let request = RunRequest {
+            intake: match args.since {
+                Some(from) => Intake::Historic { from },
+                None => Intake::Poll,
+            },
+            dry_run: args.dry_run,
+        };
+        for report in run_connection(connection, &request, !args.json).await {
             monitor.observe(&report, &pending_before).await;
             reports.push(report);
         }
@@ -69,7 +76,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 /// Run every enabled flow of one connection once.
 pub async fn run_connection(
     connection: &ConnectionRuntime,
-    dry_run: bool,
+    request: &RunRequest,
     show_progress: bool,
 ) -> Vec<RunReport> {
     let mut reports = Vec::new();
@@ -77,7 +84,7 @@ pub async fn run_connection(
         let spinner = show_progress.then(|| spinner(format!("{}: orders", connection.name())));
         let report = connection
             .orders
-            .run(RunRequest::poll().dry_run(dry_run))
+            .run(request.clone())
             .await
             .unwrap_or_else(|e| failed_report(connection.name(), "orders", &e));
         if let Some(s) = spinner {
