@@ -18,7 +18,7 @@ use super::config::{NotifySection, SmtpSection};
 /// The text of a notification, as people read it.
 pub fn text(n: &Notification) -> String {
     let mut text = format!(
-        "[koppel] {:?} — {} / {}: {}",
+        "[koppel] {:?} - {} / {}: {}",
         n.severity, n.connection, n.flow, n.message
     );
     if let Some(hint) = &n.hint {
@@ -194,5 +194,104 @@ impl Notifiers {
                 tracing::warn!(error = %e, "a notification could not be delivered");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sync_core::traits::Severity;
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+    fn notification() -> Notification {
+        Notification {
+            severity: Severity::Error,
+            kind: NotificationKind::RecordDeadLettered,
+            connection: "default".into(),
+            flow: "orders".into(),
+            message: "ORD1: missing_article: no article FB-1001".into(),
+            hint: Some("Create the article, then replay the record.".into()),
+        }
+    }
+
+    /// A minimal SMTP server: enough of RFC 5321 for one message, which it returns.
+    async fn fake_smtp(listener: tokio::net::TcpListener) -> String {
+        let (socket, _) = listener.accept().await.unwrap();
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        write.write_all(b"220 localhost ESMTP\r\n").await.unwrap();
+        let mut data = String::new();
+        let mut in_data = false;
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if in_data {
+                if line == "." {
+                    in_data = false;
+                    write.write_all(b"250 queued\r\n").await.unwrap();
+                } else {
+                    data.push_str(&line);
+                    data.push('\n');
+                }
+                continue;
+            }
+            let verb = line.split_whitespace().next().unwrap_or("").to_uppercase();
+            let answer: &[u8] = match verb.as_str() {
+                "EHLO" | "HELO" => b"250-localhost\r\n250 8BITMIME\r\n",
+                "DATA" => {
+                    in_data = true;
+                    b"354 go ahead\r\n"
+                }
+                "QUIT" => {
+                    write.write_all(b"221 bye\r\n").await.unwrap();
+                    break;
+                }
+                _ => b"250 ok\r\n",
+            };
+            write.write_all(answer).await.unwrap();
+        }
+        data
+    }
+
+    #[tokio::test]
+    async fn e_mail_reaches_an_smtp_server_with_the_problem_and_what_to_do() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(fake_smtp(listener));
+        let notifier = SmtpNotifier::new(&SmtpSection {
+            host: "127.0.0.1".into(),
+            port,
+            tls: "none".into(),
+            username: None,
+            password: None,
+            from: "koppel@example.nl".into(),
+            to: vec!["boekhouding@example.nl".into()],
+        })
+        .unwrap();
+        notifier.notify(&notification()).await.unwrap();
+        let mail = server.await.unwrap();
+        assert!(
+            mail.contains("Subject: [koppel] default / orders"),
+            "{mail}"
+        );
+        assert!(mail.contains("To: boekhouding@example.nl"), "{mail}");
+        assert!(mail.contains("no article FB-1001"), "{mail}");
+        assert!(mail.contains("What to do: Create the article"), "{mail}");
+    }
+
+    #[tokio::test]
+    async fn only_the_configured_outcomes_are_delivered() {
+        let notifiers = Notifiers::from_config(&NotifySection {
+            webhook_url: Some("http://127.0.0.1:9/never".into()),
+            smtp: None,
+            on: vec!["run_failed".into()],
+        })
+        .unwrap();
+        // A dead letter is not among `on`: nothing is sent (a send would fail on port 9 and log).
+        notifiers.deliver(Some(notification())).await;
+        assert_eq!(
+            outcome_name(NotificationKind::RecordDeadLettered),
+            "dead_letter"
+        );
+        assert_eq!(outcome_name(NotificationKind::RunRecovered), "recovered");
+        assert!(text(&notification()).contains("What to do:"));
     }
 }
