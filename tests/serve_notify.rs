@@ -84,7 +84,7 @@ async fn a_dead_lettered_record_notifies_once_with_the_exact_problem() {
     let text = n["text"].as_str().unwrap();
     assert!(
         text.starts_with(&format!(
-            "[koppel] Warning — default / orders: {key}: missing_article: order {number}: "
+            "[koppel] Warning - default / orders: {key}: missing_article: order {number}: "
         )),
         "{text}"
     );
