@@ -20,9 +20,8 @@ impl Env {
     /// A sandbox with `orders` orders and `articles` articles.
     ///
     /// The sandbox's per-second cap is lifted (the client paces itself at 20/s anyway): its fixed
-    /// one-second window can refuse a request the client's sliding window allowed, and
-    /// lightspeed-client reads such a hint-less 429 as the 5-minute window (a 300 s wait), which
-    /// would fail an order at random. These tests are about the command line, not rate limits.
+    /// one-second window can refuse a request the client's sliding window allowed, which costs the
+    /// client a one-second wait. These tests are about the command line, not rate limits.
     pub async fn start(orders: usize, articles: usize) -> Self {
         let sb = Sandbox::start(
             SandboxConfig::default()
