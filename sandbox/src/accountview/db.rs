@@ -157,9 +157,11 @@ impl Db {
 pub(crate) fn derive_quantities(row: &mut Row) {
     let q = |k: &str| row.get(k).and_then(dec).unwrap_or_default();
     let (tech, res, bestel) = (q("QTY_TECH"), q("QTY_RES_SO"), q("QTY_BESTEL"));
-    let avail = tech - res;
-    row.insert("QTY_AVAIL".into(), num(avail));
-    row.insert("QTY_FREE2".into(), num(avail.max(Decimal::ZERO)));
+    // Available = what is on the shelf and may be sold (the sandbox blocks no stock, so it equals the
+    // technical quantity); sales reservations are kept apart so "available minus reservations" is
+    // the free stock; economic = technical + on order − reserved.
+    row.insert("QTY_AVAIL".into(), num(tech));
+    row.insert("QTY_FREE2".into(), num((tech - res).max(Decimal::ZERO)));
     row.insert("QTY_ECON".into(), num(tech + bestel - res));
 }
 
@@ -177,7 +179,7 @@ mod tests {
         row.insert("QTY_RES_SO".into(), json!(12));
         row.insert("QTY_BESTEL".into(), json!(5));
         derive_quantities(&mut row);
-        assert_eq!(row["QTY_AVAIL"], json!(-2));
+        assert_eq!(row["QTY_AVAIL"], json!(10));
         assert_eq!(row["QTY_FREE2"], json!(0));
         assert_eq!(row["QTY_ECON"], json!(3));
     }
