@@ -7,5 +7,7 @@
 //! [`RunReport`]: crate::report::RunReport
 
 pub mod orders;
+pub mod stock;
 
 pub use orders::{Intake, OrdersFlow, RunRequest};
+pub use stock::{StockFlow, StockRequest};

@@ -10,8 +10,8 @@ use super::{Faults, lock};
 use crate::domain::{Article, ArticleGroup, MatchKey, Product};
 use crate::error::{ErrorKind, SyncError};
 use crate::traits::{
-    ArticleSource, Catalog, Keyed, ProductPatch, ReadWindow, ShopProduct, ShopVariant, StockUpdate,
-    VariantIndex,
+    ArticleSource, Catalog, Keyed, ProductPatch, ReadWindow, ShopProduct, ShopVariant, StockTarget,
+    StockUpdate, VariantIndex,
 };
 
 /// An [`ArticleSource`] over seeded articles and groups. Clones share state.
@@ -148,7 +148,7 @@ impl MemoryCatalog {
 }
 
 #[async_trait]
-impl Catalog for MemoryCatalog {
+impl StockTarget for MemoryCatalog {
     async fn variant_index(&self) -> Result<VariantIndex, SyncError> {
         self.faults.check("variant_index")?;
         Ok(lock(&self.state)
@@ -180,7 +180,10 @@ impl Catalog for MemoryCatalog {
         });
         Ok(())
     }
+}
 
+#[async_trait]
+impl Catalog for MemoryCatalog {
     async fn find_product_by_sku(&self, sku: &str) -> Result<Option<ShopProduct>, SyncError> {
         self.faults.check("find_product_by_sku")?;
         Ok(lock(&self.state).find_by(MatchKey::Sku, sku))

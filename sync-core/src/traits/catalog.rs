@@ -118,9 +118,9 @@ impl ProductPatch {
     }
 }
 
-/// The shop's catalogue.
+/// Where shop stock levels live: the shop's variants, for the stock flow.
 #[async_trait]
-pub trait Catalog: Send + Sync {
+pub trait StockTarget: Send + Sync {
     /// The connector's cumulative API usage (monotonic counters); flows record the difference over a
     /// run in its report. Connectors without counters keep the default (all zero).
     fn api_stats(&self) -> crate::report::ApiStats {
@@ -151,7 +151,11 @@ pub trait Catalog: Send + Sync {
         }
         results
     }
+}
 
+/// The shop's catalogue: its products and variants, for the product flow (which also sets stock).
+#[async_trait]
+pub trait Catalog: StockTarget {
     /// The product that has a variant with this SKU.
     async fn find_product_by_sku(&self, sku: &str) -> Result<Option<ShopProduct>, SyncError>;
 

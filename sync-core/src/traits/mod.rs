@@ -27,7 +27,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::SyncError;
 
-pub use catalog::{ArticleSource, Catalog, ProductPatch, ShopProduct, StockUpdate, VariantPatch};
+pub use catalog::{
+    ArticleSource, Catalog, ProductPatch, ShopProduct, StockTarget, StockUpdate, VariantPatch,
+};
 pub use clock::{Clock, SystemClock};
 pub use customers::{LedgerDebtors, ShopCustomers};
 pub use index::{

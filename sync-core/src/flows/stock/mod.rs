@@ -1,0 +1,325 @@
+//! The stock flow: ledger quantities → shop stock levels, writing only what changed.
+//!
+//! Every run reads all ledger articles (one paged scan; ledgers do not reliably move an article's
+//! change date when only its stock moves), computes each article's shop quantity with the configured
+//! formula (never below zero, less the safety buffer, whole units), finds the shop variant (by SKU, EAN
+//! or article code, resolved once and kept in the id map), and writes the level only when it differs
+//! from what Koppel last wrote — or, the first time, from what the shop shows. The shop's variant list
+//! is read at most once per run, and only when an article has no known variant yet; articles that are
+//! not in the shop are remembered for a day so they do not force that read every run.
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use crate::config::StockConfig;
+use crate::domain::Article;
+use crate::error::{ErrorKind, SyncError};
+use crate::report::{ApiStats, RunRecorder, RunReport};
+use crate::state::{ContentHash, HashOrigin, RunFinish, RunStart, StateStore};
+use crate::traits::{ArticleRef, ArticleSource, Clock, StockTarget, SystemClock, VariantIndex};
+
+/// The flow name used for leases, runs and state.
+pub const FLOW: &str = "stock";
+/// Id-map kind: ledger article code → shop variant id.
+pub const ID_VARIANT: &str = "variant";
+/// Id-map kind: ledger article code → the time it was last found missing from the shop.
+pub const ID_NOT_IN_SHOP: &str = "variant_missing";
+/// Content-hash kind: shop variant id → the stock level Koppel last wrote (or saw) there.
+pub const HASH_STOCK: &str = "stock";
+
+/// How long an article that is not in the shop is left alone before the flow looks again.
+const MISSING_RECHECK: chrono::Duration = chrono::Duration::hours(24);
+
+/// One run request of the stock flow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StockRequest {
+    /// Show what would be written; write nothing.
+    pub dry_run: bool,
+}
+
+/// The stock flow for one connection.
+#[derive(Clone)]
+pub struct StockFlow {
+    connection: String,
+    config: StockConfig,
+    articles: Arc<dyn ArticleSource>,
+    shop: Arc<dyn StockTarget>,
+    state: Arc<dyn StateStore>,
+    clock: Arc<dyn Clock>,
+    worker: String,
+    lease_ttl: Duration,
+}
+
+impl std::fmt::Debug for StockFlow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StockFlow")
+            .field("connection", &self.connection)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where one article stands after the lookup of its variant.
+enum Variant {
+    /// The shop's variant id, and the shop's level when the variant list was read this run.
+    Known(String, Option<Decimal>),
+    /// Not in the shop (or not looked for again yet).
+    Missing,
+}
+
+impl StockFlow {
+    /// The flow for `connection` with the system clock and a unique worker id.
+    pub fn new(
+        connection: impl Into<String>,
+        config: StockConfig,
+        articles: Arc<dyn ArticleSource>,
+        shop: Arc<dyn StockTarget>,
+        state: Arc<dyn StateStore>,
+    ) -> Self {
+        Self {
+            connection: connection.into(),
+            config,
+            articles,
+            shop,
+            state,
+            clock: Arc::new(SystemClock),
+            worker: format!("worker-{}", uuid::Uuid::new_v4()),
+            lease_ttl: Duration::from_secs(15 * 60),
+        }
+    }
+
+    /// Use another clock (tests, simulations).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Name this worker (leases record it).
+    #[must_use]
+    pub fn with_worker_id(mut self, worker: impl Into<String>) -> Self {
+        self.worker = worker.into();
+        self
+    }
+
+    /// The flow's settings.
+    pub fn config(&self) -> &StockConfig {
+        &self.config
+    }
+
+    /// Run the flow once. The error is only for a run that could not start (another worker holds
+    /// the lease, the state store is unreachable); everything else is in the report.
+    pub async fn run(&self, request: StockRequest) -> Result<RunReport, SyncError> {
+        let started = self.clock.now();
+        let conn = self.connection.as_str();
+        if self
+            .state
+            .acquire_lease(conn, FLOW, &self.worker, self.lease_ttl, started)
+            .await?
+            .is_none()
+        {
+            return Err(SyncError::retryable(
+                ErrorKind::Conflict,
+                format!("the stock flow of connection `{conn}` is running in another worker"),
+            ));
+        }
+        let result = self.run_leased(request, started).await;
+        if let Err(e) = self.state.release_lease(conn, FLOW, &self.worker).await {
+            tracing::warn!(connection = conn, error = %e, "could not release the stock lease");
+        }
+        result
+    }
+
+    async fn run_leased(
+        &self,
+        request: StockRequest,
+        started: DateTime<Utc>,
+    ) -> Result<RunReport, SyncError> {
+        let run_id = self
+            .state
+            .begin_run(&RunStart {
+                connection: self.connection.clone(),
+                flow: FLOW.to_owned(),
+                started_at: started,
+                dry_run: request.dry_run,
+            })
+            .await?;
+        let api_before = self.api_stats();
+        let mut recorder =
+            RunRecorder::new(&self.connection, FLOW, self.clock.clone()).dry_run(request.dry_run);
+        if let Err(e) = self.sync(&mut recorder, request.dry_run).await {
+            recorder.record_error(None, &e);
+        }
+        recorder.record_api(&self.api_stats().since(&api_before));
+        let report = recorder.finish();
+        self.state
+            .finish_run(
+                run_id,
+                &RunFinish {
+                    finished_at: report.finished_at,
+                    outcome: report.outcome.to_string(),
+                    report: serde_json::to_value(&report)?,
+                },
+            )
+            .await?;
+        Ok(report)
+    }
+
+    fn api_stats(&self) -> ApiStats {
+        let mut stats = self.articles.api_stats();
+        stats.add(&self.shop.api_stats());
+        stats
+    }
+
+    /// The run's work; an error stops it (recorded by the caller).
+    async fn sync(&self, recorder: &mut RunRecorder, dry_run: bool) -> Result<(), SyncError> {
+        let calculator = self
+            .config
+            .calculator()
+            .map_err(|e| SyncError::config(format!("stock.formula: {e}")))?;
+        let articles = self.articles.all_articles().await?;
+        recorder.record_read(articles.len() as u64);
+        let mut shop_index: Option<VariantIndex> = None;
+        for article in &articles {
+            let key = article.code.as_str();
+            let quantity = match calculator.quantity(article) {
+                Ok(q) => q,
+                Err(e) => {
+                    recorder.record_skipped(key, &format!("stock formula: {e}"));
+                    continue;
+                }
+            };
+            let variant = self.variant_for(article, &mut shop_index, dry_run).await?;
+            let Variant::Known(variant_id, shop_level) = variant else {
+                recorder.record_skipped(key, "not in the shop");
+                continue;
+            };
+            match self.push(&variant_id, quantity, shop_level, dry_run).await {
+                Ok(true) => recorder.record_updated(key),
+                Ok(false) => recorder.record_unchanged(key),
+                Err(error) if error.is_skippable() => {
+                    // The variant is gone from the shop: forget it, the next run finds it again.
+                    if error.kind() == ErrorKind::NotFound && !dry_run {
+                        self.state.unlink(&self.connection, ID_VARIANT, key).await?;
+                    }
+                    recorder.record_error(Some(key), &error);
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(())
+    }
+
+    /// The variant of an article: from the id map, else from the shop's variant list (read once per run
+    /// and only when needed); articles not in the shop are not looked for again for a day.
+    async fn variant_for(
+        &self,
+        article: &Article,
+        shop_index: &mut Option<VariantIndex>,
+        dry_run: bool,
+    ) -> Result<Variant, SyncError> {
+        let conn = self.connection.as_str();
+        let code = article.code.as_str();
+        if let Some(id) = self.state.lookup(conn, ID_VARIANT, code).await? {
+            let shown = shop_index
+                .as_ref()
+                .and_then(|index| index.items().iter().find(|v| v.variant_id == id))
+                .and_then(|v| v.stock_level);
+            return Ok(Variant::Known(id, shown));
+        }
+        let now = self.clock.now();
+        if shop_index.is_none() {
+            let recently_missing = self
+                .state
+                .lookup(conn, ID_NOT_IN_SHOP, code)
+                .await?
+                .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
+                .is_some_and(|at| now - at.with_timezone(&Utc) < MISSING_RECHECK);
+            if recently_missing {
+                return Ok(Variant::Missing);
+            }
+            *shop_index = Some(self.shop.variant_index().await?);
+        }
+        let index = shop_index
+            .as_ref()
+            .ok_or_else(|| SyncError::fatal(ErrorKind::Internal, "variant index vanished"))?;
+        match index.resolve(&self.config.match_order, &ArticleRef::from(article)) {
+            Ok(Some(found)) => {
+                let variant = found.item;
+                if !dry_run {
+                    self.state
+                        .link(conn, ID_VARIANT, code, &variant.variant_id)
+                        .await?;
+                    self.state.unlink(conn, ID_NOT_IN_SHOP, code).await?;
+                }
+                Ok(Variant::Known(
+                    variant.variant_id.clone(),
+                    variant.stock_level,
+                ))
+            }
+            Ok(None) => {
+                if !dry_run {
+                    self.state
+                        .link(conn, ID_NOT_IN_SHOP, code, &now.to_rfc3339())
+                        .await?;
+                }
+                Ok(Variant::Missing)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Write `quantity` to the variant unless it is what Koppel last wrote there (or, without such a
+    /// record, what the shop shows). `Ok(true)` when written (or, in a dry run, when it would be).
+    async fn push(
+        &self,
+        variant_id: &str,
+        quantity: Decimal,
+        shop_level: Option<Decimal>,
+        dry_run: bool,
+    ) -> Result<bool, SyncError> {
+        let conn = self.connection.as_str();
+        let text = quantity.normalize().to_string();
+        let last = self.state.get_hash(conn, HASH_STOCK, variant_id).await?;
+        let unchanged = match &last {
+            Some(h) => h.hash == text,
+            None => shop_level.is_some_and(|level| level == quantity),
+        };
+        if unchanged {
+            if last.is_none() && !dry_run {
+                self.remember(variant_id, text, HashOrigin::Observed)
+                    .await?;
+            }
+            return Ok(false);
+        }
+        if dry_run {
+            return Ok(true);
+        }
+        let managed = self.config.manage_stock.then_some(true);
+        self.shop.set_stock(variant_id, quantity, managed).await?;
+        self.remember(variant_id, text, HashOrigin::Koppel).await?;
+        Ok(true)
+    }
+
+    async fn remember(
+        &self,
+        variant_id: &str,
+        text: String,
+        origin: HashOrigin,
+    ) -> Result<(), SyncError> {
+        let hash = ContentHash {
+            hash: text,
+            origin,
+            updated_at: self.clock.now(),
+        };
+        self.state
+            .put_hash(&self.connection, HASH_STOCK, variant_id, &hash)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,248 @@
+//! Stock flow tests on the in-memory doubles: only changed levels are written, the variant list is
+//! read only when needed, formulas and buffers, missing variants, outages and dry runs.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+use super::*;
+use crate::config::{StockConfig, StockFormula};
+use crate::domain::{Product, Variant};
+use crate::error::{ErrorClass, ErrorKind};
+use crate::report::Outcome;
+use crate::state::MemoryStateStore;
+use crate::testing::{ArticleBuilder, ManualClock, MemoryArticleSource, MemoryCatalog};
+use crate::traits::Catalog;
+
+struct World {
+    articles: MemoryArticleSource,
+    shop: MemoryCatalog,
+    state: Arc<MemoryStateStore>,
+    clock: Arc<ManualClock>,
+}
+
+impl World {
+    async fn new() -> Self {
+        let shop = MemoryCatalog::new();
+        let variant = |code: &str, stock: i64| Variant {
+            article_code: code.to_owned(),
+            sku: Some(code.to_owned()),
+            ean: Some(format!("87100000{code}")),
+            stock: Some(Decimal::from(stock)),
+            ..Variant::default()
+        };
+        shop.create_product(&Product {
+            key: "P1".into(),
+            title: "Fietsbel".into(),
+            variants: vec![variant("A1", 5), variant("A2", 0)],
+            ..Product::default()
+        })
+        .await
+        .unwrap();
+        let world = Self {
+            articles: MemoryArticleSource::new(),
+            shop,
+            state: Arc::new(MemoryStateStore::new()),
+            clock: Arc::new(ManualClock::new(
+                Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap(),
+            )),
+        };
+        world.article("A1", 10, 3); // free stock 7, the shop shows 5
+        world.article("A2", 4, 4); // free stock 0, the shop shows 0
+        world.article("NOT-IN-SHOP", 9, 0);
+        world
+    }
+
+    fn article(&self, code: &str, available: i64, reserved: i64) {
+        self.articles.upsert(
+            ArticleBuilder::new(code)
+                .sku(code)
+                .quantity("QTY_TECH", Decimal::from(available))
+                .quantity("QTY_AVAIL", Decimal::from(available))
+                .quantity("QTY_RES_SO", Decimal::from(reserved))
+                .quantity("QTY_ECON", Decimal::from(available - reserved))
+                .build(),
+        );
+    }
+
+    fn flow(&self, config: StockConfig) -> StockFlow {
+        StockFlow::new(
+            "shop-1",
+            config,
+            Arc::new(self.articles.clone()),
+            Arc::new(self.shop.clone()),
+            self.state.clone(),
+        )
+        .with_clock(self.clock.clone())
+    }
+
+    fn writes(&self) -> Vec<(String, Decimal)> {
+        self.shop
+            .stock_writes()
+            .into_iter()
+            .map(|w| (w.variant_id, w.quantity))
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn only_changed_levels_are_written_and_a_second_run_writes_nothing() {
+    let w = World::new().await;
+    let report = w
+        .flow(StockConfig::default())
+        .run(StockRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(report.outcome, Outcome::Success, "{report:?}");
+    assert_eq!(report.counts.read, 3);
+    assert_eq!(report.counts.updated, 1, "A1 goes from 5 to 7");
+    assert_eq!(report.counts.unchanged, 1, "A2 already shows 0");
+    assert_eq!(report.counts.skipped, 1, "not in the shop");
+    assert_eq!(w.writes(), vec![("v2".to_owned(), dec!(7))]);
+    assert_eq!(w.shop.faults().calls("variant_index"), 1);
+
+    // Nothing changed: no write, and the shop's variant list is not read again.
+    w.clock.advance(Duration::from_secs(900));
+    let report = w
+        .flow(StockConfig::default())
+        .run(StockRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.updated, 0);
+    assert_eq!(w.writes().len(), 1);
+    assert_eq!(
+        w.shop.faults().calls("variant_index"),
+        1,
+        "ids come from the id map"
+    );
+
+    // A sale reserves two more: exactly one write.
+    w.article("A1", 10, 5);
+    let report = w
+        .flow(StockConfig::default())
+        .run(StockRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.updated, 1);
+    assert_eq!(w.writes().last().unwrap(), &("v2".to_owned(), dec!(5)));
+
+    // A day later the missing article is looked for again (one more read of the variant list).
+    w.clock.advance(Duration::from_secs(25 * 3600));
+    w.flow(StockConfig::default())
+        .run(StockRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(w.shop.faults().calls("variant_index"), 2);
+}
+
+#[tokio::test]
+async fn formulas_buffers_and_never_below_zero() {
+    let w = World::new().await;
+    w.article("A1", 10, 13);
+    let config = StockConfig {
+        formula: StockFormula::Technical,
+        buffer: dec!(2),
+        ..StockConfig::default()
+    };
+    w.flow(config).run(StockRequest::default()).await.unwrap();
+    let mut writes = w.writes();
+    writes.sort();
+    assert_eq!(
+        writes,
+        vec![("v2".to_owned(), dec!(8)), ("v3".to_owned(), dec!(2))],
+        "technical less a buffer of 2: A1 10 → 8, A2 4 → 2"
+    );
+
+    let w = World::new().await;
+    w.article("A1", 10, 13);
+    w.flow(StockConfig::default())
+        .run(StockRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        w.writes(),
+        vec![("v2".to_owned(), dec!(0))],
+        "never below zero"
+    );
+}
+
+#[tokio::test]
+async fn a_formula_over_an_unknown_column_skips_every_article_and_writes_nothing() {
+    let w = World::new().await;
+    let config = StockConfig {
+        formula: StockFormula::Expression("QTY_TECH - QTY_NOPE".into()),
+        ..StockConfig::default()
+    };
+    let report = w.flow(config).run(StockRequest::default()).await.unwrap();
+    assert_eq!(
+        report.counts.skipped, 3,
+        "every article names the unknown column"
+    );
+    assert!(w.writes().is_empty());
+}
+
+#[tokio::test]
+async fn a_shop_outage_stops_the_run_and_the_next_run_finishes_the_work() {
+    let w = World::new().await;
+    w.article("A2", 6, 0);
+    w.shop.faults().fail(
+        "set_stock",
+        ErrorClass::Retryable,
+        ErrorKind::RateLimited,
+        Some(1),
+    );
+    let report = w
+        .flow(StockConfig::default())
+        .run(StockRequest::default())
+        .await
+        .unwrap();
+    assert_ne!(report.outcome, Outcome::Success);
+    assert!(w.writes().is_empty());
+    let report = w
+        .flow(StockConfig::default())
+        .run(StockRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.updated, 2, "{report:?}");
+    assert_eq!(w.writes().len(), 2);
+}
+
+#[tokio::test]
+async fn a_dry_run_writes_nothing_and_remembers_nothing() {
+    let w = World::new().await;
+    let report = w
+        .flow(StockConfig::default())
+        .run(StockRequest { dry_run: true })
+        .await
+        .unwrap();
+    assert!(report.dry_run);
+    assert_eq!(report.counts.updated, 1, "what would be written is counted");
+    assert!(w.writes().is_empty());
+    assert!(
+        w.state
+            .lookup("shop-1", ID_VARIANT, "A1")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn stock_tracking_is_switched_on_when_configured() {
+    let w = World::new().await;
+    w.flow(StockConfig::default())
+        .run(StockRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(w.shop.stock_writes()[0].managed, Some(true));
+    let w = World::new().await;
+    let config = StockConfig {
+        manage_stock: false,
+        ..StockConfig::default()
+    };
+    w.flow(config).run(StockRequest::default()).await.unwrap();
+    assert_eq!(w.shop.stock_writes()[0].managed, None);
+}
