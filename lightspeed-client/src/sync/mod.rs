@@ -56,6 +56,7 @@ mod raw;
 mod shop;
 mod source;
 mod status;
+mod stock;
 mod write_back;
 
 pub use errors::{Operation, map_error};

@@ -116,13 +116,7 @@ impl OrderSource for LightspeedShop {
     /// The client's counters ([`LightspeedClient::stats`](crate::LightspeedClient::stats)), shared
     /// by every clone of the client.
     fn api_stats(&self) -> ApiStats {
-        let stats = self.client.stats();
-        ApiStats {
-            requests: stats.requests,
-            retries: stats.retries,
-            throttled: stats.throttled,
-            throttle_wait: stats.throttle_wait,
-        }
+        self.usage()
     }
 
     /// `GET orders.json?updated_at_min=…&updated_at_max=…&limit=250`, all pages: one request per
