@@ -82,7 +82,7 @@ async fn rejected_credentials_and_configuration_errors_are_exit_1() {
 async fn a_flow_that_is_not_in_this_build_says_so() {
     let env = Env::start(2, 10).await;
     let config = env.write_config("koppel.toml", "");
-    for flow in ["stock", "products", "customers"] {
+    for flow in ["products", "customers"] {
         let out = koppel(&["run", "--config", &arg(&config), "--flow", flow]).await;
         assert_eq!(out.code, 1, "{out:#?}");
         assert!(
@@ -90,9 +90,59 @@ async fn a_flow_that_is_not_in_this_build_says_so() {
             "{}",
             out.stderr
         );
-        assert!(out.stderr.contains("available: orders"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("available: orders, stock"),
+            "{}",
+            out.stderr
+        );
     }
     assert_eq!(env.sb.accountview().request_count(), 0, "nothing was run");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stock_flow_alone_writes_changed_levels_once() {
+    let env = Env::start(5, 20).await;
+    let config = env.write_config("koppel.toml", "");
+    let ls = env.sb.lightspeed();
+    let out = koppel(&[
+        "run",
+        "--config",
+        &arg(&config),
+        "--flow",
+        "stock",
+        "--json",
+    ])
+    .await;
+    assert_eq!(out.code, 0, "{out:#?}");
+    let report = &out.json()[0];
+    assert_eq!(report["flow"], "stock");
+    let updated = report["counts"]["updated"].as_u64().unwrap();
+    assert!(
+        updated > 0,
+        "the seeded shop differs from the administration: {report:#}"
+    );
+    assert_eq!(
+        ls.write_count() as u64,
+        updated,
+        "one write per changed variant"
+    );
+    assert!(
+        env.sb.accountview().sales_orders().is_empty(),
+        "the order flow did not run"
+    );
+
+    let again = koppel(&[
+        "run",
+        "--config",
+        &arg(&config),
+        "--flow",
+        "stock",
+        "--json",
+    ])
+    .await;
+    assert_eq!(again.code, 0, "{again:#?}");
+    assert_eq!(again.json()[0]["counts"]["updated"], 0);
+    assert_eq!(ls.write_count() as u64, updated, "nothing written twice");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -84,9 +84,17 @@ async fn the_schedule_runs_at_start_and_health_and_metrics_report_it() {
         tokio::net::TcpStream::connect(addr).await.is_err(),
         "the port is closed after shutdown"
     );
-    let runs = state.list_runs(&RunFilter::default(), 10).await.unwrap();
+    let runs = state.list_runs(&orders_runs(), 10).await.unwrap();
     assert_eq!(runs.len(), 1, "one run in the hour's schedule");
     assert!(runs[0].finished_at.is_some());
+}
+
+/// The order flow's runs (the stock flow runs on its own schedule beside it).
+fn orders_runs() -> RunFilter {
+    RunFilter {
+        flow: Some("orders".into()),
+        ..RunFilter::default()
+    }
 }
 
 /// A sandbox whose administration takes `each` to book a sales order.
@@ -111,7 +119,7 @@ async fn server_in_the_middle_of_a_run(sb: &sandbox::Sandbox) -> koppel::app::se
     let runs = server
         .runtime()
         .state
-        .list_runs(&RunFilter::default(), 10)
+        .list_runs(&orders_runs(), 10)
         .await
         .unwrap();
     assert!(runs[0].finished_at.is_none(), "the run is still going");
@@ -128,7 +136,7 @@ async fn shutdown_lets_the_run_in_flight_finish() {
         .shutdown_within(Duration::from_secs(300))
         .await
         .unwrap();
-    let runs = state.list_runs(&RunFilter::default(), 10).await.unwrap();
+    let runs = state.list_runs(&orders_runs(), 10).await.unwrap();
     assert_eq!(runs.len(), 1);
     assert!(runs[0].finished_at.is_some(), "the run finished first");
     assert_eq!(runs[0].outcome.as_deref(), Some("success"));
@@ -150,7 +158,7 @@ async fn a_run_that_outlasts_the_grace_period_is_abandoned() {
         .await
         .unwrap();
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
-    let runs = state.list_runs(&RunFilter::default(), 10).await.unwrap();
+    let runs = state.list_runs(&orders_runs(), 10).await.unwrap();
     assert!(runs[0].finished_at.is_none(), "abandoned mid-run");
     assert!(sb.accountview().sales_orders().len() < support::paid_orders(&sb).len());
 }

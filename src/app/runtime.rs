@@ -9,9 +9,9 @@ use anyhow::Context;
 use lightspeed_client::sync::LightspeedShop;
 use lightspeed_client::{Cluster, LightspeedClient};
 use secrecy::{ExposeSecret, SecretString};
-use sync_core::flows::OrdersFlow;
+use sync_core::flows::{OrdersFlow, StockFlow};
 use sync_core::state::{StateStore, StoreOptions};
-use sync_core::traits::{Clock, Ledger, OrderSource, SystemClock};
+use sync_core::traits::{ArticleSource, Clock, Ledger, OrderSource, StockTarget, SystemClock};
 
 use super::config::{Connection, KoppelConfig, StateSection};
 
@@ -30,6 +30,8 @@ pub struct ConnectionRuntime {
     pub ledger: Arc<AccountViewLedger>,
     /// The order flow.
     pub orders: OrdersFlow,
+    /// The stock flow.
+    pub stock: StockFlow,
 }
 
 impl std::fmt::Debug for ConnectionRuntime {
@@ -186,6 +188,14 @@ fn build_connection(
         config.orders.clone(),
         shop.clone() as Arc<dyn OrderSource>,
         ledger.clone() as Arc<dyn Ledger>,
+        state.clone(),
+    )
+    .with_clock(clock.clone());
+    let stock = StockFlow::new(
+        config.name.clone(),
+        config.stock.clone(),
+        ledger.clone() as Arc<dyn ArticleSource>,
+        shop.clone() as Arc<dyn StockTarget>,
         state,
     )
     .with_clock(clock);
@@ -196,6 +206,7 @@ fn build_connection(
         shop,
         ledger,
         orders,
+        stock,
     })
 }
 

@@ -34,6 +34,7 @@ pub async fn sandbox(orders: usize) -> Sandbox {
 pub fn config(sb: &Sandbox) -> KoppelConfig {
     let mut config = KoppelConfig::parse(&sandbox_toml(sb, "memory://")).expect("config");
     config.orders.schedule = None;
+    config.stock.schedule = None;
     config
 }
 

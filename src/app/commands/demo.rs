@@ -98,7 +98,15 @@ pub async fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
 async fn run_all(runtime: &Runtime) -> Vec<sync_core::report::RunReport> {
     let mut reports = Vec::new();
     for connection in &runtime.connections {
-        reports.extend(super::run::run_connection(connection, &RunRequest::poll(), false).await);
+        reports.extend(
+            super::run::run_connection(
+                connection,
+                super::run::Flows::ALL,
+                &RunRequest::poll(),
+                false,
+            )
+            .await,
+        );
     }
     reports
 }

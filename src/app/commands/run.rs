@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sync_core::error::SyncError;
-use sync_core::flows::{Intake, RunRequest};
+use sync_core::flows::{Intake, RunRequest, StockRequest};
 use sync_core::report::{RunRecorder, RunReport};
 
 use crate::app::cli::{FlowChoice, RunArgs};
@@ -14,22 +14,53 @@ use crate::app::config::KoppelConfig;
 use crate::app::output::{exit_code, render_reports, reports_json};
 use crate::app::runtime::{ConnectionRuntime, Runtime};
 use crate::app::serve::runner::Monitor;
-use sync_core::flows::orders::FLOW;
+use sync_core::flows::orders::FLOW as ORDERS;
+use sync_core::flows::stock::FLOW as STOCK;
 
-/// The flows this build can run. The stock, product and customer flows are configured already
-/// (`[stock]`, `[products]`, `[customers]`) but not part of this build yet.
-pub const AVAILABLE_FLOWS: &[&str] = &["orders"];
+/// The flows this build can run. The product and customer flows are configured already
+/// (`[products]`, `[customers]`) but not part of this build yet.
+pub const AVAILABLE_FLOWS: &[&str] = &["orders", "stock"];
+
+/// Which flows a pass runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flows {
+    /// The order flow.
+    pub orders: bool,
+    /// The stock flow.
+    pub stock: bool,
+}
+
+impl Flows {
+    /// Every flow of this build.
+    pub const ALL: Flows = Flows {
+        orders: true,
+        stock: true,
+    };
+
+    /// The flows `--flow` names, or an error for a flow this build does not have.
+    pub fn chosen(choice: FlowChoice) -> anyhow::Result<Self> {
+        Ok(match choice {
+            FlowChoice::All => Self::ALL,
+            FlowChoice::Orders => Flows {
+                orders: true,
+                stock: false,
+            },
+            FlowChoice::Stock => Flows {
+                orders: false,
+                stock: true,
+            },
+            other => anyhow::bail!(
+                "the {other:?} flow is not part of this build yet (available: {})",
+                AVAILABLE_FLOWS.join(", ")
+            ),
+        })
+    }
+}
 
 /// `koppel run`.
 pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let config = KoppelConfig::load(&args.config.config)?;
-    if !matches!(args.flow, FlowChoice::Orders | FlowChoice::All) {
-        anyhow::bail!(
-            "the {:?} flow is not part of this build yet (available: {})",
-            args.flow,
-            AVAILABLE_FLOWS.join(", ")
-        );
-    }
+    let flows = Flows::chosen(args.flow)?;
     let runtime = Runtime::build(&config).await?;
     // The same watcher `koppel serve` uses: failed runs, connections that went down and records
     // dead-lettered for the first time notify once.
@@ -46,7 +77,10 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         {
             continue;
         }
-        let pending_before = monitor.pending_keys(connection.name(), FLOW).await;
+        let mut pending_before = std::collections::BTreeMap::new();
+        for flow in [ORDERS, STOCK] {
+            pending_before.insert(flow, monitor.pending_keys(connection.name(), flow).await);
+        }
         let request = RunRequest {
             intake: match args.since {
                 Some(from) => Intake::Historic { from },
@@ -54,8 +88,12 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             },
             dry_run: args.dry_run,
         };
-        for report in run_connection(connection, &request, !args.json).await {
-            monitor.observe(&report, &pending_before).await;
+        for report in run_connection(connection, flows, &request, !args.json).await {
+            let pending = pending_before
+                .get(report.flow.as_str())
+                .cloned()
+                .unwrap_or_default();
+            monitor.observe(&report, &pending).await;
             reports.push(report);
         }
     }
@@ -73,20 +111,37 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     Ok(exit_code(&reports))
 }
 
-/// Run every enabled flow of one connection once.
+/// Run the chosen, enabled flows of one connection once: orders first (bookings reserve stock in the
+/// ledger), then stock. `request` carries the dry-run switch for both and the order intake.
 pub async fn run_connection(
     connection: &ConnectionRuntime,
+    flows: Flows,
     request: &RunRequest,
     show_progress: bool,
 ) -> Vec<RunReport> {
+    let name = connection.name();
     let mut reports = Vec::new();
-    if connection.config.orders.enabled {
-        let spinner = show_progress.then(|| spinner(format!("{}: orders", connection.name())));
+    if flows.orders && connection.config.orders.enabled {
+        let spinner = show_progress.then(|| spinner(format!("{name}: orders")));
         let report = connection
             .orders
             .run(request.clone())
             .await
-            .unwrap_or_else(|e| failed_report(connection.name(), "orders", &e));
+            .unwrap_or_else(|e| failed_report(name, ORDERS, &e));
+        if let Some(s) = spinner {
+            s.finish_and_clear();
+        }
+        reports.push(report);
+    }
+    if flows.stock && connection.config.stock.enabled {
+        let spinner = show_progress.then(|| spinner(format!("{name}: stock")));
+        let report = connection
+            .stock
+            .run(StockRequest {
+                dry_run: request.dry_run,
+            })
+            .await
+            .unwrap_or_else(|e| failed_report(name, STOCK, &e));
         if let Some(s) = spinner {
             s.finish_and_clear();
         }

@@ -1,8 +1,8 @@
 //! `koppel serve`: the long-running integration.
 //!
-//! * **Schedules** — each connection's order flow polls on its `[orders] schedule` (first run at
-//!   start); the flow's lease keeps several processes apart, and within this process a connection
-//!   runs one request at a time.
+//! * **Schedules** — each connection's order flow polls on its `[orders] schedule` and its stock
+//!   flow runs on its `[stock] schedule` (first runs at start); the flows' leases keep several
+//!   processes apart, and within this process a connection runs one request at a time.
 //! * **Webhooks** — `POST /webhooks/lightspeed` verifies `X-Signature`, answers at once and queues
 //!   the order id; a worker per connection books what is queued (see [`webhooks`]). With
 //!   `[lightspeed] register_webhooks = true` and a `public_url`, the shop's `orders/created` and
@@ -163,6 +163,14 @@ pub async fn start_on(config: KoppelConfig, listener: TcpListener) -> anyhow::Re
     }
     let mut tasks = Vec::new();
     for c in &shared.connections {
+        let stock = &c.runner.connection().config.stock;
+        if let (true, Some(schedule)) = (stock.enabled, stock.schedule) {
+            tasks.push(tokio::spawn(scheduler::stock_on_schedule(
+                c.runner.clone(),
+                schedule.interval(),
+                stopped.clone(),
+            )));
+        }
         let orders = &c.runner.connection().config.orders;
         if !orders.enabled {
             tracing::info!(connection = c.name(), "the orders flow is switched off");

@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use sync_core::error::{ErrorKind, SyncError};
-use sync_core::flows::RunRequest;
 use sync_core::flows::orders::FLOW;
+use sync_core::flows::stock::FLOW as STOCK;
+use sync_core::flows::{RunRequest, StockRequest};
 use sync_core::report::{Outcome, RunReport};
 use sync_core::state::{
     DeadLetterFilter, DeadLetterStatus, RunFilter, RunId, StateStore, truncate_to_micros,
@@ -216,7 +217,7 @@ fn error_from_stored(kind: &str, message: &str) -> SyncError {
     SyncError::skippable(kind.parse().unwrap_or(ErrorKind::Api), message)
 }
 
-/// A connection's order flow, run one request at a time.
+/// A connection's flows, run one request at a time.
 pub struct FlowRunner {
     connection: ConnectionRuntime,
     one_at_a_time: tokio::sync::Mutex<()>,
@@ -232,7 +233,7 @@ impl std::fmt::Debug for FlowRunner {
 }
 
 impl FlowRunner {
-    /// The runner of `connection`'s order flow.
+    /// The runner of `connection`'s flows.
     pub fn new(connection: ConnectionRuntime, monitor: Arc<Monitor>) -> Self {
         Self {
             connection,
@@ -260,27 +261,49 @@ impl FlowRunner {
     /// and notified as a failed run.
     pub async fn run(&self, request: RunRequest, trigger: Trigger) -> Result<RunReport, SyncError> {
         let _turn = self.one_at_a_time.lock().await;
+        let pending_before = self.monitor.pending_keys(self.name(), FLOW).await;
+        let result = self.connection.orders.run(request).await;
+        self.finished(FLOW, trigger, &pending_before, result).await
+    }
+
+    /// Run the stock flow once, after any run of this connection in this process finished. Errors as
+    /// for [`run`](Self::run).
+    pub async fn run_stock(&self, trigger: Trigger) -> Result<RunReport, SyncError> {
+        let _turn = self.one_at_a_time.lock().await;
+        let pending_before = self.monitor.pending_keys(self.name(), STOCK).await;
+        let result = self.connection.stock.run(StockRequest::default()).await;
+        self.finished(STOCK, trigger, &pending_before, result).await
+    }
+
+    /// Log, count and notify a run's result.
+    async fn finished(
+        &self,
+        flow: &str,
+        trigger: Trigger,
+        pending_before: &BTreeSet<String>,
+        result: Result<RunReport, SyncError>,
+    ) -> Result<RunReport, SyncError> {
         let name = self.connection.name();
-        let pending_before = self.monitor.pending_keys(name, FLOW).await;
-        match self.connection.orders.run(request).await {
+        match result {
             Ok(report) => {
                 tracing::info!(
-                    connection = name, flow = FLOW, trigger = trigger.as_str(),
+                    connection = name, flow, trigger = trigger.as_str(),
                     outcome = %report.outcome, read = report.counts.read,
-                    created = report.counts.created, dead_lettered = report.counts.dead_lettered,
+                    created = report.counts.created, updated = report.counts.updated,
+                    dead_lettered = report.counts.dead_lettered,
                     failed = report.counts.failed, "run finished"
                 );
-                self.monitor.observe(&report, &pending_before).await;
+                self.monitor.observe(&report, pending_before).await;
                 Ok(report)
             }
             Err(e) if e.kind() == ErrorKind::Conflict => {
-                tracing::debug!(connection = name, trigger = trigger.as_str(), "{e}");
+                tracing::debug!(connection = name, flow, trigger = trigger.as_str(), "{e}");
                 Err(e)
             }
             Err(e) => {
-                tracing::warn!(connection = name, trigger = trigger.as_str(), error = %e, "the run could not start");
-                let report = failed_report(name, FLOW, &e);
-                self.monitor.observe(&report, &pending_before).await;
+                tracing::warn!(connection = name, flow, trigger = trigger.as_str(), error = %e, "the run could not start");
+                let report = failed_report(name, flow, &e);
+                self.monitor.observe(&report, pending_before).await;
                 Err(e)
             }
         }

@@ -60,6 +60,29 @@ pub async fn poll_on_schedule(
     .await;
 }
 
+/// Run a connection's stock flow on its schedule (lease conflicts wait for the next tick).
+pub async fn stock_on_schedule(
+    runner: Arc<FlowRunner>,
+    interval: Duration,
+    stop: watch::Receiver<bool>,
+) {
+    tracing::info!(connection = runner.name(), every = ?interval, "stock flow scheduled");
+    every(interval, stop, || {
+        let runner = runner.clone();
+        async move {
+            if let Err(e) = runner.run_stock(Trigger::Schedule).await
+                && e.kind() == ErrorKind::Conflict
+            {
+                tracing::info!(
+                    connection = runner.name(),
+                    "another worker is running the stock flow; waiting for the next tick"
+                );
+            }
+        }
+    })
+    .await;
+}
+
 /// Delete activity entries older than `retention`, at once and then daily.
 pub async fn purge_daily(
     state: Arc<dyn StateStore>,
