@@ -1,5 +1,6 @@
 //! Benchmark: the order flow against the sandbox — API calls per order on both sides, wall time, and
-//! what a second (incremental) run costs. Prints figures; asserts nothing about speed.
+//! what a second (incremental) run costs — then the stock flow's first and second run. Prints figures;
+//! asserts nothing about speed.
 //!
 //! `cargo bench --bench orders_flow` (set `KOPPEL_BENCH_ORDERS` to change the size, default 500).
 
@@ -80,6 +81,34 @@ async fn run() -> anyhow::Result<()> {
         "  baseline (a 1+N tap with lines only, paced at 1.3 s/request): {} Lightspeed requests, ≈{:.0} minutes",
         first.counts.read + first.counts.read.div_ceil(250),
         (first.counts.read + first.counts.read.div_ceil(250)) as f64 * 1.3 / 60.0
+    );
+
+    // The stock flow after the bookings: the first run resolves variants and writes what differs,
+    // the second must cost the shop nothing.
+    let stock = &rt.connections[0].stock;
+    ls.reset_counters();
+    av.reset_counters();
+    let started = Instant::now();
+    let first_stock = stock.run(sync_core::flows::StockRequest::default()).await?;
+    let stock_time = started.elapsed();
+    let (ls_stock, av_stock) = (ls.request_count(), av.request_count());
+    ls.reset_counters();
+    av.reset_counters();
+    let second_stock = stock.run(sync_core::flows::StockRequest::default()).await?;
+    println!(
+        "  stock, first run:  {} articles, {} levels written, {} not in the shop, in {:.2}s; Lightspeed {} requests, AccountView {}",
+        first_stock.counts.read,
+        first_stock.counts.updated,
+        first_stock.counts.skipped,
+        stock_time.as_secs_f64(),
+        ls_stock,
+        av_stock
+    );
+    println!(
+        "  stock, second run: {} written; Lightspeed {} requests, AccountView {}",
+        second_stock.counts.updated,
+        ls.request_count(),
+        av.request_count()
     );
     sb.shutdown().await;
     Ok(())
