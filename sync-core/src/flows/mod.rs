@@ -6,6 +6,7 @@
 //! [`StateStore`]: crate::state::StateStore
 //! [`RunReport`]: crate::report::RunReport
 
+mod lifecycle;
 pub mod orders;
 pub mod stock;
 

@@ -84,7 +84,7 @@ impl OrdersFlow {
     /// dead-lettered, `None` when the run must stop.
     async fn book_credit_note(&self, run: &mut RunState, note: &CreditNote) -> Option<bool> {
         let key = format!("credit/{}", note.source_id);
-        match self.try_book_credit_note(run, note, &key).await {
+        match self.try_book_credit_note(run, note).await {
             Ok(done) => Some(done),
             Err(error) => {
                 if !run.dry_run {
@@ -110,7 +110,6 @@ impl OrdersFlow {
         &self,
         run: &mut RunState,
         note: &CreditNote,
-        key: &str,
     ) -> Result<bool, SyncError> {
         let conn = self.connection.as_str();
         if self
@@ -234,7 +233,6 @@ impl OrdersFlow {
             .confirm_claim(conn, &claim_key, &booking.number)
             .await?;
         run.recorder.record_created(&note.number);
-        let _ = key;
         Ok(true)
     }
 }

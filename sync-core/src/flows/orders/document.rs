@@ -10,7 +10,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::config::{BookingTarget, DiscountMode, OrdersConfig};
+use crate::config::{DiscountMode, OrdersConfig};
 use crate::domain::{
     BookingLine, BookingLineKind, Charge, CountryCode, CreditNote, DebtorRef, ExternalReference,
     Order, OrderLine, SalesDocument, SalesDocumentKind, VatRate, round_cents,
@@ -294,11 +294,6 @@ pub fn credit_note_document(
         note.number, order.number
     );
     Ok(document)
-}
-
-/// The document kind an order is booked as under `target`.
-pub fn kind_for(target: BookingTarget) -> SalesDocumentKind {
-    target.document_kind()
 }
 
 fn article_line(

@@ -5,8 +5,9 @@ use chrono::{DateTime, NaiveTime, Utc};
 use super::{FLOW, Intake, OrdersFlow, RunRequest};
 use crate::domain::Order;
 use crate::error::{ErrorKind, SyncError};
+use crate::flows::lifecycle::Lifecycle;
 use crate::report::{ApiStats, RunRecorder, RunReport};
-use crate::state::{Cursor, DeadLetter, RunFinish, RunId, RunStart};
+use crate::state::{Cursor, DeadLetter, RunId};
 use crate::traits::{ArticleIndex, ReadWindow};
 
 /// What one order's processing ended in, for the run loop.
@@ -51,42 +52,34 @@ impl OrdersFlow {
     /// unreachable).
     pub async fn run(&self, request: RunRequest) -> Result<RunReport, SyncError> {
         let started = self.clock.now();
-        let conn = self.connection.as_str();
-        let lease = self
-            .state
-            .acquire_lease(conn, FLOW, &self.worker, self.lease_ttl, started)
-            .await?;
-        if lease.is_none() {
-            return Err(SyncError::retryable(
-                ErrorKind::Conflict,
-                format!("the orders flow of connection `{conn}` is running in another worker"),
-            ));
-        }
-        let result = self.run_leased(&request, started).await;
-        if let Err(e) = self.state.release_lease(conn, FLOW, &self.worker).await {
-            tracing::warn!(connection = conn, error = %e, "could not release the orders lease");
-        }
+        let lifecycle = self.lifecycle();
+        lifecycle.acquire(started).await?;
+        let result = self.run_leased(&lifecycle, &request, started).await;
+        lifecycle.release().await;
         result
+    }
+
+    fn lifecycle(&self) -> Lifecycle<'_> {
+        Lifecycle {
+            state: self.state.as_ref(),
+            clock: &self.clock,
+            connection: &self.connection,
+            flow: FLOW,
+            worker: &self.worker,
+            lease_ttl: self.lease_ttl,
+        }
     }
 
     async fn run_leased(
         &self,
+        lifecycle: &Lifecycle<'_>,
         request: &RunRequest,
         started: DateTime<Utc>,
     ) -> Result<RunReport, SyncError> {
-        let run_id = self
-            .state
-            .begin_run(&RunStart {
-                connection: self.connection.clone(),
-                flow: FLOW.to_owned(),
-                started_at: started,
-                dry_run: request.dry_run,
-            })
-            .await?;
         let api_before = self.api_stats();
+        let (run_id, recorder) = lifecycle.begin(started, request.dry_run).await?;
         let mut run = RunState {
-            recorder: RunRecorder::new(&self.connection, FLOW, self.clock.clone())
-                .dry_run(request.dry_run),
+            recorder,
             run_id: Some(run_id),
             dry_run: request.dry_run,
             article_index: None,
@@ -94,8 +87,11 @@ impl OrdersFlow {
 
         let outcome = match &request.intake {
             Intake::Poll => {
-                let since = self.poll_start(started).await?;
-                let result = self.run_window(&mut run, since, started, true).await;
+                let cursor = self.state.get_cursor(&self.connection, FLOW).await?;
+                let since = self.poll_start(cursor.as_ref(), started)?;
+                let result = self
+                    .run_window(&mut run, cursor, Some(since), started, true)
+                    .await;
                 if result.is_ok() && !run.recorder.has_fatal() {
                     let due = self
                         .state
@@ -106,8 +102,10 @@ impl OrdersFlow {
                 result
             }
             Intake::Historic { from } => {
+                let cursor = self.state.get_cursor(&self.connection, FLOW).await?;
                 let since = from.and_time(NaiveTime::MIN).and_utc();
-                self.run_window(&mut run, Some(since), started, false).await
+                self.run_window(&mut run, cursor, Some(since), started, false)
+                    .await
             }
             Intake::Orders(ids) => {
                 self.run_ids(&mut run, ids).await;
@@ -132,20 +130,9 @@ impl OrdersFlow {
             run.recorder.record_error(None, &e);
         }
 
-        run.recorder
-            .record_api(&self.api_stats().since(&api_before));
-        let report = run.recorder.finish();
-        self.state
-            .finish_run(
-                run_id,
-                &RunFinish {
-                    finished_at: report.finished_at,
-                    outcome: report.outcome.to_string(),
-                    report: serde_json::to_value(&report)?,
-                },
-            )
-            .await?;
-        Ok(report)
+        lifecycle
+            .finish(run_id, run.recorder, (api_before, self.api_stats()))
+            .await
     }
 
     fn api_stats(&self) -> ApiStats {
@@ -156,15 +143,18 @@ impl OrdersFlow {
 
     /// Where a poll starts reading: the cursor minus the look-back window; on the first run the
     /// configured import date, else the look-back window before now.
-    async fn poll_start(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, SyncError> {
+    fn poll_start(
+        &self,
+        cursor: Option<&Cursor>,
+        now: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, SyncError> {
         let look_back = chrono::Duration::from_std(self.config.look_back.get())
             .map_err(|_| SyncError::config("orders.look_back is too long"))?;
-        let cursor = self.state.get_cursor(&self.connection, FLOW).await?;
-        Ok(Some(match (cursor, self.config.import_from) {
+        Ok(match (cursor, self.config.import_from) {
             (Some(c), _) => c.position - look_back,
             (None, Some(from)) => from.and_time(NaiveTime::MIN).and_utc(),
             (None, None) => now - look_back,
-        }))
+        })
     }
 
     /// Read the orders changed in `[since, until]` and process them in `updated_at` order; then credit
@@ -172,12 +162,12 @@ impl OrdersFlow {
     async fn run_window(
         &self,
         run: &mut RunState,
+        cursor: Option<Cursor>,
         since: Option<DateTime<Utc>>,
         until: DateTime<Utc>,
         incremental: bool,
     ) -> Result<(), SyncError> {
         let conn = self.connection.as_str();
-        let cursor = self.state.get_cursor(conn, FLOW).await?;
         run.recorder
             .set_cursor_before(cursor.as_ref().map(|c| c.position.to_rfc3339()));
         let window = ReadWindow::new(since, until);

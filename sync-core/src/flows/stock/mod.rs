@@ -14,14 +14,17 @@ mod tests;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
+use super::lifecycle::Lifecycle;
 use crate::config::StockConfig;
 use crate::domain::Article;
 use crate::error::{ErrorKind, SyncError};
 use crate::report::{ApiStats, RunRecorder, RunReport};
-use crate::state::{ContentHash, HashOrigin, RunFinish, RunStart, StateStore};
+use crate::state::{ContentHash, HashOrigin, StateStore};
 use crate::traits::{ArticleRef, ArticleSource, Clock, StockTarget, SystemClock, VariantIndex};
 
 /// The flow name used for leases, runs and state.
@@ -61,6 +64,24 @@ impl std::fmt::Debug for StockFlow {
         f.debug_struct("StockFlow")
             .field("connection", &self.connection)
             .finish_non_exhaustive()
+    }
+}
+
+/// The shop's variants as read once in a run: the index to match new articles, and each variant's
+/// level by id for the ones the id map already knows.
+struct ShopVariants {
+    index: VariantIndex,
+    levels: HashMap<String, Option<Decimal>>,
+}
+
+impl ShopVariants {
+    fn new(index: VariantIndex) -> Self {
+        let levels = index
+            .items()
+            .iter()
+            .map(|v| (v.variant_id.clone(), v.stock_level))
+            .collect();
+        Self { index, levels }
     }
 }
 
@@ -116,58 +137,28 @@ impl StockFlow {
     /// the lease, the state store is unreachable); everything else is in the report.
     pub async fn run(&self, request: StockRequest) -> Result<RunReport, SyncError> {
         let started = self.clock.now();
-        let conn = self.connection.as_str();
-        if self
-            .state
-            .acquire_lease(conn, FLOW, &self.worker, self.lease_ttl, started)
-            .await?
-            .is_none()
-        {
-            return Err(SyncError::retryable(
-                ErrorKind::Conflict,
-                format!("the stock flow of connection `{conn}` is running in another worker"),
-            ));
+        let lifecycle = Lifecycle {
+            state: self.state.as_ref(),
+            clock: &self.clock,
+            connection: &self.connection,
+            flow: FLOW,
+            worker: &self.worker,
+            lease_ttl: self.lease_ttl,
+        };
+        lifecycle.acquire(started).await?;
+        let result = async {
+            let api_before = self.api_stats();
+            let (run_id, mut recorder) = lifecycle.begin(started, request.dry_run).await?;
+            if let Err(e) = self.sync(&mut recorder, request.dry_run).await {
+                recorder.record_error(None, &e);
+            }
+            lifecycle
+                .finish(run_id, recorder, (api_before, self.api_stats()))
+                .await
         }
-        let result = self.run_leased(request, started).await;
-        if let Err(e) = self.state.release_lease(conn, FLOW, &self.worker).await {
-            tracing::warn!(connection = conn, error = %e, "could not release the stock lease");
-        }
+        .await;
+        lifecycle.release().await;
         result
-    }
-
-    async fn run_leased(
-        &self,
-        request: StockRequest,
-        started: DateTime<Utc>,
-    ) -> Result<RunReport, SyncError> {
-        let run_id = self
-            .state
-            .begin_run(&RunStart {
-                connection: self.connection.clone(),
-                flow: FLOW.to_owned(),
-                started_at: started,
-                dry_run: request.dry_run,
-            })
-            .await?;
-        let api_before = self.api_stats();
-        let mut recorder =
-            RunRecorder::new(&self.connection, FLOW, self.clock.clone()).dry_run(request.dry_run);
-        if let Err(e) = self.sync(&mut recorder, request.dry_run).await {
-            recorder.record_error(None, &e);
-        }
-        recorder.record_api(&self.api_stats().since(&api_before));
-        let report = recorder.finish();
-        self.state
-            .finish_run(
-                run_id,
-                &RunFinish {
-                    finished_at: report.finished_at,
-                    outcome: report.outcome.to_string(),
-                    report: serde_json::to_value(&report)?,
-                },
-            )
-            .await?;
-        Ok(report)
     }
 
     fn api_stats(&self) -> ApiStats {
@@ -184,7 +175,7 @@ impl StockFlow {
             .map_err(|e| SyncError::config(format!("stock.formula: {e}")))?;
         let articles = self.articles.all_articles().await?;
         recorder.record_read(articles.len() as u64);
-        let mut shop_index: Option<VariantIndex> = None;
+        let mut shop: Option<ShopVariants> = None;
         for article in &articles {
             let key = article.code.as_str();
             let quantity = match calculator.quantity(article) {
@@ -194,7 +185,7 @@ impl StockFlow {
                     continue;
                 }
             };
-            let variant = self.variant_for(article, &mut shop_index, dry_run).await?;
+            let variant = self.variant_for(article, &mut shop, dry_run).await?;
             let Variant::Known(variant_id, shop_level) = variant else {
                 recorder.record_skipped(key, "not in the shop");
                 continue;
@@ -220,20 +211,19 @@ impl StockFlow {
     async fn variant_for(
         &self,
         article: &Article,
-        shop_index: &mut Option<VariantIndex>,
+        shop: &mut Option<ShopVariants>,
         dry_run: bool,
     ) -> Result<Variant, SyncError> {
         let conn = self.connection.as_str();
         let code = article.code.as_str();
         if let Some(id) = self.state.lookup(conn, ID_VARIANT, code).await? {
-            let shown = shop_index
+            let shown = shop
                 .as_ref()
-                .and_then(|index| index.items().iter().find(|v| v.variant_id == id))
-                .and_then(|v| v.stock_level);
+                .and_then(|s| s.levels.get(&id).copied().flatten());
             return Ok(Variant::Known(id, shown));
         }
         let now = self.clock.now();
-        if shop_index.is_none() {
+        if shop.is_none() {
             let recently_missing = self
                 .state
                 .lookup(conn, ID_NOT_IN_SHOP, code)
@@ -243,11 +233,12 @@ impl StockFlow {
             if recently_missing {
                 return Ok(Variant::Missing);
             }
-            *shop_index = Some(self.shop.variant_index().await?);
+            *shop = Some(ShopVariants::new(self.shop.variant_index().await?));
         }
-        let index = shop_index
+        let index = &shop
             .as_ref()
-            .ok_or_else(|| SyncError::fatal(ErrorKind::Internal, "variant index vanished"))?;
+            .ok_or_else(|| SyncError::fatal(ErrorKind::Internal, "variant index vanished"))?
+            .index;
         match index.resolve(&self.config.match_order, &ArticleRef::from(article)) {
             Ok(Some(found)) => {
                 let variant = found.item;
