@@ -45,6 +45,7 @@ async fn booked_order(custom_status: Value) -> Order {
 
 fn booking() -> BookingRef {
     BookingRef {
+        debtor: None,
         number: "SO-1001".into(),
         kind: SalesDocumentKind::SalesOrder,
     }

@@ -174,6 +174,10 @@ pub struct RunReport {
     pub fatal_error: Option<ErrorSample>,
     /// Rounding differences booked during the run.
     pub rounding_differences: Vec<RoundingDifference>,
+    /// Warnings about the run as a whole (not about one record): an optional column the
+    /// administration does not have and that was left out, say. They do not change the outcome.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// The overall result.
     pub outcome: Outcome,
     /// Whether this was a dry run (nothing written).

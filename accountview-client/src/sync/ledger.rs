@@ -131,6 +131,7 @@ impl AccountViewLedger {
                 BookingRef {
                     number: document.reference.as_str().to_owned(),
                     kind: document.kind,
+                    debtor: Some(document.debtor.number.clone()),
                 }
             }
         }
@@ -251,7 +252,13 @@ impl Ledger for AccountViewLedger {
             tracing::warn!(%reference, "booking found without a number: the reference stands in");
             wanted.to_owned()
         });
-        Ok(Some(BookingRef { number, kind }))
+        Ok(Some(BookingRef {
+            number,
+            kind,
+            // Filled from the found row by the booking lookup (the debtor column of its business
+            // object); `None` when the row does not say.
+            debtor: None,
+        }))
     }
 
     async fn book(&self, document: &SalesDocument) -> Result<BookingRef, SyncError> {
@@ -281,6 +288,7 @@ impl Ledger for AccountViewLedger {
             Some(number) => BookingRef {
                 number,
                 kind: document.kind,
+                debtor: Some(document.debtor.number.clone()),
             },
             None => self.number_after_write(document).await,
         };

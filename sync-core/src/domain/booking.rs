@@ -176,6 +176,10 @@ pub struct BookingRef {
     pub number: String,
     /// The kind of document booked.
     pub kind: SalesDocumentKind,
+    /// The debtor the booking is on, when the ledger says so (a booking found by its reference
+    /// carries it, so credit notes of a recovered order go to the same debtor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub debtor: Option<String>,
 }
 
 /// The fields to create or update a debtor with.

@@ -65,6 +65,7 @@ impl RunRecorder {
                 first_errors: BTreeMap::new(),
                 fatal_error: None,
                 rounding_differences: Vec::new(),
+                warnings: Vec::new(),
                 outcome: Outcome::Success,
                 dry_run: false,
             },
@@ -100,6 +101,15 @@ impl RunRecorder {
     /// Whether a fatal error has been recorded (the flow should stop).
     pub fn has_fatal(&self) -> bool {
         self.report.fatal_error.is_some()
+    }
+
+    /// A warning about the run as a whole (kept once: the same text twice is one warning).
+    pub fn record_warning(&mut self, warning: impl Into<String>) {
+        let warning = warning.into();
+        tracing::warn!(run_id = %self.report.run_id, flow = %self.report.flow, "{warning}");
+        if !self.report.warnings.contains(&warning) {
+            self.report.warnings.push(warning);
+        }
     }
 
     /// `n` records were read from the source.

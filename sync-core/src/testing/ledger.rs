@@ -194,6 +194,7 @@ impl Ledger for MemoryLedger {
         let booking = BookingRef {
             number: format!("{prefix}{}", state.bookings.len() + 1),
             kind: document.kind,
+            debtor: Some(document.debtor.number.clone()),
         };
         state.bookings.push((booking.clone(), document.clone()));
         Ok(booking)

@@ -165,6 +165,7 @@ mod tests {
         let booking = BookingRef {
             number: "SO1".into(),
             kind: SalesDocumentKind::SalesOrder,
+            debtor: None,
         };
         let target = WriteBack::Metafield { key: "av".into() };
         source

@@ -34,6 +34,14 @@ impl DebtorNumberRange {
 /// keys.
 #[async_trait]
 pub trait Ledger: LedgerDebtors {
+    /// Called once at the start of every run, before any record: the connector loads what it keeps
+    /// per run (an administration's field dictionary, say) and checks its configuration against the
+    /// ledger. The warnings (an optional column that is absent and left out, say) go into the run
+    /// report; an error stops the run before anything is written. The default does nothing.
+    async fn prepare(&self) -> Result<Vec<String>, SyncError> {
+        Ok(Vec::new())
+    }
+
     /// The delivery addresses stored under a debtor.
     async fn delivery_addresses(
         &self,

@@ -382,6 +382,7 @@ impl OrdersFlow {
         let booking = BookingRef {
             number,
             kind: self.config.target.document_kind(),
+            debtor: None,
         };
         match self
             .source

@@ -85,30 +85,55 @@ impl OrdersFlow {
             article_index: None,
         };
 
-        let outcome = match &request.intake {
+        let outcome = match self.ledger.prepare().await {
+            Ok(warnings) => {
+                for warning in warnings {
+                    run.recorder.record_warning(warning);
+                }
+                self.run_intake(&mut run, request, started).await
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = outcome {
+            run.recorder.record_error(None, &e);
+        }
+
+        lifecycle
+            .finish(run_id, run.recorder, (api_before, self.api_stats()))
+            .await
+    }
+
+    /// The run's work, by intake.
+    async fn run_intake(
+        &self,
+        run: &mut RunState,
+        request: &RunRequest,
+        started: DateTime<Utc>,
+    ) -> Result<(), SyncError> {
+        match &request.intake {
             Intake::Poll => {
                 let cursor = self.state.get_cursor(&self.connection, FLOW).await?;
                 let since = self.poll_start(cursor.as_ref(), started)?;
                 let result = self
-                    .run_window(&mut run, cursor, Some(since), started, true)
+                    .run_window(run, cursor, Some(since), started, true)
                     .await;
                 if result.is_ok() && !run.recorder.has_fatal() {
                     let due = self
                         .state
                         .due_dead_letters(&self.connection, FLOW, started)
                         .await?;
-                    self.replay(&mut run, due).await;
+                    self.replay(run, due).await;
                 }
                 result
             }
             Intake::Historic { from } => {
                 let cursor = self.state.get_cursor(&self.connection, FLOW).await?;
                 let since = from.and_time(NaiveTime::MIN).and_utc();
-                self.run_window(&mut run, cursor, Some(since), started, false)
+                self.run_window(run, cursor, Some(since), started, false)
                     .await
             }
             Intake::Orders(ids) => {
-                self.run_ids(&mut run, ids).await;
+                self.run_ids(run, ids).await;
                 Ok(())
             }
             Intake::Replay(ids) => {
@@ -122,17 +147,10 @@ impl OrdersFlow {
                         ),
                     }
                 }
-                self.replay(&mut run, letters).await;
+                self.replay(run, letters).await;
                 Ok(())
             }
-        };
-        if let Err(e) = outcome {
-            run.recorder.record_error(None, &e);
         }
-
-        lifecycle
-            .finish(run_id, run.recorder, (api_before, self.api_stats()))
-            .await
     }
 
     fn api_stats(&self) -> ApiStats {
