@@ -180,6 +180,7 @@ pub fn map_credit_note(
     Ok(CreditNote {
         source_id: invoice.id.to_string(),
         date,
+        updated_at: invoice.updated_at.map(|t| t.with_timezone(&chrono::Utc)),
         order_source_id: order.and_then(|l| l.id).map(|id| id.to_string()),
         order_number: order
             .and_then(|l| l.embedded())

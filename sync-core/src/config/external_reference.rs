@@ -4,9 +4,15 @@ use serde::{Deserialize, Serialize};
 
 use super::Problems;
 use crate::datamapper::Template;
-use crate::domain::{ExternalReference, Order};
+use crate::domain::{CreditNote, ExternalReference, Order};
 
 /// The text stamped on a booking so it can be found again (lookup-before-create).
+///
+/// Credit notes get references of their own that no order reference can equal, whatever the
+/// format: the format rendered with the credit note's own number and id, then [`CREDIT_SUFFIX`].
+/// Order references never end in it (the format may not end in it, and shop order numbers and ids do
+/// not), and two credit notes differ in their number or id — so an order's booking can never be
+/// mistaken for its credit note's, nor one credit note's for another's.
 ///
 /// Only the *format* lives here: which ledger field holds the text is the ledger connector's business
 /// (for AccountView see `accountview_client::sync::LedgerOptions`), because sync-core knows no vendor.
@@ -29,6 +35,9 @@ impl Default for ExternalReferenceConfig {
 
 const REFERENCE_FIELDS: [&str; 3] = ["shop_id", "number", "id"];
 
+/// What every credit-note reference ends with (and no order reference may).
+pub const CREDIT_SUFFIX: &str = "-CR";
+
 impl ExternalReferenceConfig {
     /// Render the reference for an order. A malformed format renders as the order number (and is
     /// reported by `validate()`).
@@ -42,6 +51,25 @@ impl ExternalReferenceConfig {
             "id" => Some(order.source_id.clone()),
             _ => None,
         }))
+    }
+
+    /// Render the reference for a credit note: the format over the note's own shop id, number and
+    /// id, then [`CREDIT_SUFFIX`] (see the type's docs for why this never equals an order's).
+    pub fn render_credit_note(
+        &self,
+        note: &CreditNote,
+        shop_id: Option<&str>,
+    ) -> ExternalReference {
+        let base = match Template::parse(&self.format) {
+            Ok(template) => template.render(&|name| match name {
+                "shop_id" => Some(shop_id.unwrap_or_default().to_owned()),
+                "number" => Some(note.number.clone()),
+                "id" => Some(note.source_id.clone()),
+                _ => None,
+            }),
+            Err(_) => note.number.clone(),
+        };
+        ExternalReference::new(format!("{base}{CREDIT_SUFFIX}"))
     }
 
     pub(super) fn validate(&self, p: &mut Problems) {
@@ -62,7 +90,62 @@ impl ExternalReferenceConfig {
                         "must contain {number} or {id}, or references are not unique",
                     );
                 }
+                if self.format.trim_end().ends_with(CREDIT_SUFFIX) {
+                    p.add(
+                        path,
+                        format!(
+                            "may not end in `{CREDIT_SUFFIX}`: credit-note references end in it"
+                        ),
+                    );
+                }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::OrderBuilder;
+
+    fn note(id: &str, number: &str) -> CreditNote {
+        serde_json::from_value(serde_json::json!({
+            "source_id": id, "number": number, "date": "2024-05-01",
+            "totals": {"excl": "0", "incl": "0"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn credit_note_references_never_equal_their_orders_whatever_the_format() {
+        for format in [
+            "{id}",
+            "{number}",
+            "LS-{shop_id}-{number}",
+            "{shop_id}{id}",
+            "X{number}Y",
+        ] {
+            let config = ExternalReferenceConfig {
+                format: format.into(),
+            };
+            // The worst case: the credit note has the order's own id and number.
+            let order = OrderBuilder::new("5").source_id("5").shop_id("1").build();
+            let credit = config.render_credit_note(&note("5", "5"), Some("1"));
+            assert_ne!(config.render(&order), credit, "{format}");
+            assert!(credit.as_str().ends_with(CREDIT_SUFFIX));
+            // Two credit notes of one order differ.
+            let other = config.render_credit_note(&note("6", "6"), Some("1"));
+            assert_ne!(credit, other, "{format}");
+        }
+    }
+
+    #[test]
+    fn a_format_ending_in_the_credit_suffix_is_refused() {
+        let mut p = Problems::default();
+        ExternalReferenceConfig {
+            format: "{number}-CR".into(),
+        }
+        .validate(&mut p);
+        assert!(format!("{p:?}").contains("may not end in"), "{p:?}");
     }
 }

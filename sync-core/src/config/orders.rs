@@ -178,6 +178,16 @@ pub struct OrdersConfig {
     pub write_back: WriteBack,
     /// Whether shop credit notes are booked as credit notes (default off).
     pub credit_notes: bool,
+    /// How long one order (or credit note) may take from its claim to its write (default 5
+    /// minutes). Past it the record is not written but left for the next run. Never more than half
+    /// the state store's claim stale age (15 minutes by default): the rest is the margin that keeps
+    /// another worker from taking the claim over while the write is on its way.
+    pub record_deadline: HumanDuration,
+    /// After a write whose outcome is unknown (the connection broke after the request went out)
+    /// and a lookup that does not find it yet: how long the record's claim is kept before the
+    /// record is looked up again and, only if it is still not there, written again (default 10
+    /// minutes). Give the ledger's relay the time it may take to commit a late write.
+    pub ambiguous_write_recheck: HumanDuration,
 }
 
 impl Default for OrdersConfig {
@@ -216,6 +226,8 @@ impl Default for OrdersConfig {
             sales_journal: "700".into(),
             write_back: WriteBack::None,
             credit_notes: false,
+            record_deadline: HumanDuration::minutes(5),
+            ambiguous_write_recheck: HumanDuration::minutes(10),
         }
     }
 }

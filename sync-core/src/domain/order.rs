@@ -236,6 +236,9 @@ pub struct CreditNote {
     pub number: String,
     /// Its date.
     pub date: NaiveDate,
+    /// When the shop last changed it (credit notes are read by this time, like orders).
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
     /// The shop id of the order it credits.
     #[serde(default)]
     pub order_source_id: Option<String>,

@@ -6,6 +6,7 @@
 //! [`StateStore`]: crate::state::StateStore
 //! [`RunReport`]: crate::report::RunReport
 
+pub(crate) mod claim;
 mod lifecycle;
 pub mod orders;
 pub mod stock;

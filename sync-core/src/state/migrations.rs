@@ -18,18 +18,32 @@ pub(crate) struct Migration {
 }
 
 #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("migrations/sqlite/0001_initial.sql"),
-}];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("migrations/sqlite/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "fenced claims and inbox",
+        sql: include_str!("migrations/sqlite/0002_fenced_claims_and_inbox.sql"),
+    },
+];
 
 #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-pub(crate) const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("migrations/postgres/0001_initial.sql"),
-}];
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("migrations/postgres/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "fenced claims and inbox",
+        sql: include_str!("migrations/postgres/0002_fenced_claims_and_inbox.sql"),
+    },
+];
 
 /// The bookkeeping table (same text works in both dialects).
 pub(crate) const CREATE_MIGRATIONS_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (\

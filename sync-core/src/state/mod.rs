@@ -25,9 +25,9 @@
 //! # async fn demo() -> Result<(), sync_core::state::StateError> {
 //! let store = state::open("memory://").await?;
 //! let now = Utc::now();
-//! if store.try_claim("default", "order:1001", "worker-1", now).await? == ClaimOutcome::Claimed {
+//! if let ClaimOutcome::Claimed { token } = store.try_claim("default", "order:1001", "worker-1", now).await? {
 //!     // … write the order to AccountView, which answers with booking 2024-0042 …
-//!     store.confirm_claim("default", "order:1001", "2024-0042").await?;
+//!     assert!(store.confirm_claim("default", "order:1001", token, "2024-0042").await?);
 //!     store.link("default", "order", "1001", "2024-0042").await?;
 //!     // Only now that the target acknowledged, move the cursor.
 //!     store.put_cursor("default", "orders", &Cursor::new(now, ["1001"], now)).await?;
@@ -68,10 +68,10 @@ pub use options::{RetrySchedule, StoreOptions};
 #[cfg(feature = "postgres")]
 pub use postgres::{PostgresOptions, PostgresStateStore};
 pub use records::{
-    ActivityEntry, ActivityFilter, ActivityId, ActivityRecord, ClaimOutcome, ConnectionSummary,
-    ContentHash, Cursor, DeadLetter, DeadLetterFilter, DeadLetterId, DeadLetterStatus, HashOrigin,
-    Lease, NewDeadLetter, RunFilter, RunFinish, RunId, RunRecord, RunStart, StoreStats,
-    truncate_to_micros,
+    ActivityEntry, ActivityFilter, ActivityId, ActivityRecord, ClaimOutcome, ClaimToken,
+    ConnectionSummary, ContentHash, Cursor, DeadLetter, DeadLetterFilter, DeadLetterId,
+    DeadLetterStatus, HashOrigin, InboxItem, Lease, NewDeadLetter, RunFilter, RunFinish, RunId,
+    RunRecord, RunStart, StoreStats, truncate_to_micros,
 };
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStateStore;
@@ -163,9 +163,13 @@ pub trait StateStore: Send + Sync + fmt::Debug {
     // ---- idempotency claims --------------------------------------------------------------------
 
     /// Claims `key` for `owner` before writing to the target. Atomic: of two concurrent calls on
-    /// the same key exactly one gets [`ClaimOutcome::Claimed`]. A claim older than
-    /// [`StoreOptions::claim_stale_after`] is reported as [`ClaimOutcome::Stale`] and is **not**
-    /// taken over: look the record up in the target, then `confirm_claim` or `take_over_claim`.
+    /// the same key exactly one gets [`ClaimOutcome::Claimed`] (with a fresh fencing token). The
+    /// claim goes stale at `now +` [`StoreOptions::claim_stale_after`] unless renewed; a stale claim
+    /// is reported as [`ClaimOutcome::Stale`] and is **not** taken over: look the record up in the
+    /// target, then `take_over_claim`.
+    ///
+    /// Stores whose workers may run on several hosts time claims by the database's clock
+    /// ([`StoreOptions::database_clock`]); the others use `now`.
     async fn try_claim(
         &self,
         connection: &str,
@@ -174,9 +178,9 @@ pub trait StateStore: Send + Sync + fmt::Debug {
         now: DateTime<Utc>,
     ) -> Result<ClaimOutcome, StateError>;
 
-    /// Takes over a stale claim (or claims a free key) for `owner`. Atomic: when two callers both
-    /// saw the claim as stale, only one gets `Claimed`; the other sees the fresh claim `InFlight`.
-    /// A claim that is not stale is not taken over.
+    /// Takes over a stale claim (or claims a free key) for `owner`, with a new fencing token.
+    /// Atomic: when two callers both saw the claim as stale, only one gets `Claimed`; the other sees
+    /// the fresh claim `InFlight`. A claim that is not stale is not taken over.
     async fn take_over_claim(
         &self,
         connection: &str,
@@ -185,18 +189,71 @@ pub trait StateStore: Send + Sync + fmt::Debug {
         now: DateTime<Utc>,
     ) -> Result<ClaimOutcome, StateError>;
 
-    /// Marks `key` as done with the id the target gave the record (creating the claim if needed);
-    /// later claims answer [`ClaimOutcome::AlreadyDone`].
+    /// Keeps an unconfirmed claim the caller still holds (`token` matches) from going stale for
+    /// `hold` from now: the heartbeat of a record in progress (`hold` = the stale age), or a claim
+    /// parked after an ambiguous write until the target had time to show it (`hold` = that time).
+    /// `false` when the claim is no longer the caller's (taken over, released or confirmed): stop,
+    /// and write nothing.
+    async fn renew_claim(
+        &self,
+        connection: &str,
+        key: &str,
+        token: ClaimToken,
+        hold: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StateError>;
+
+    /// Marks `key` as done with the id the target gave the record, if the caller still holds the
+    /// claim (`token` matches) — or it is already confirmed with the same id. Later claims answer
+    /// [`ClaimOutcome::AlreadyDone`]. `false` when the claim was lost: someone else owns the key now.
     async fn confirm_claim(
         &self,
         connection: &str,
         key: &str,
+        token: ClaimToken,
         target_id: &str,
-    ) -> Result<(), StateError>;
+    ) -> Result<bool, StateError>;
 
-    /// Gives up an unconfirmed claim after a failed write, so the record can be tried again.
-    /// Confirmed claims are kept. Returns whether a claim was released.
-    async fn release_claim(&self, connection: &str, key: &str) -> Result<bool, StateError>;
+    /// Gives up an unconfirmed claim the caller holds (`token` matches) after a failed write, so the
+    /// record can be tried again. Confirmed claims and other owners' claims are kept. Returns whether
+    /// a claim was released.
+    async fn release_claim(
+        &self,
+        connection: &str,
+        key: &str,
+        token: ClaimToken,
+    ) -> Result<bool, StateError>;
+
+    // ---- inbox ---------------------------------------------------------------------------------
+
+    /// Records that `key` was announced for processing in `flow` (a webhook said the order changed)
+    /// so the announcement survives a crash. Announcing a waiting key again bumps its version.
+    /// Returns whether the key was newly queued.
+    async fn enqueue(
+        &self,
+        connection: &str,
+        flow: &str,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StateError>;
+
+    /// Up to `limit` waiting items of a flow, oldest first.
+    async fn pending_inbox(
+        &self,
+        connection: &str,
+        flow: &str,
+        limit: usize,
+    ) -> Result<Vec<InboxItem>, StateError>;
+
+    /// Removes an item after its record was processed, unless it was announced again since it was
+    /// read (its version moved on). Returns whether it was removed.
+    async fn ack_inbox(
+        &self,
+        connection: &str,
+        flow: &str,
+        key: &str,
+        version: i64,
+    ) -> Result<bool, StateError>;
 
     // ---- dead letters --------------------------------------------------------------------------
 
@@ -283,6 +340,12 @@ pub trait StateStore: Send + Sync + fmt::Debug {
     /// Acquires the lease of (connection, flow) for `holder` until `now + ttl`, if it is free, has
     /// expired (`expires_at <= now`) or is already held by `holder` (then it is extended). Atomic:
     /// two workers never hold the same lease at once. `None` when someone else holds it.
+    ///
+    /// A lease dies with its holder as soon as the store can tell: the SQLite store also holds an
+    /// operating-system lock beside the database file, which the kernel frees when the holding
+    /// process dies, so a crashed worker's lease is free at once; the PostgreSQL store times leases
+    /// by the database's clock ([`StoreOptions::database_clock`]), so hosts with skewed clocks agree
+    /// on expiry. Holders keep a short `ttl` and renew it while they work.
     async fn acquire_lease(
         &self,
         connection: &str,
@@ -310,6 +373,14 @@ pub trait StateStore: Send + Sync + fmt::Debug {
         flow: &str,
         holder: &str,
     ) -> Result<bool, StateError>;
+
+    // ---- options -------------------------------------------------------------------------------
+
+    /// How long an unconfirmed claim lasts without a renewal ([`StoreOptions::claim_stale_after`]):
+    /// flows renew claims well within it and stop work on a record before it runs out.
+    fn claim_stale_after(&self) -> Duration {
+        StoreOptions::default().claim_stale_after
+    }
 
     // ---- overview ------------------------------------------------------------------------------
 

@@ -71,6 +71,11 @@ pub struct StoreOptions {
     pub claim_stale_after: Duration,
     /// The dead-letter retry schedule.
     pub dead_letter_retry: RetrySchedule,
+    /// Time claims and leases by the database server's clock instead of the `now` the caller
+    /// passes (PostgreSQL only; the other stores live on one host, whose clock callers use).
+    /// Workers on several hosts then agree on when a claim went stale or a lease expired however
+    /// their own clocks drift. Default on; tests that drive time through `now` switch it off.
+    pub database_clock: bool,
 }
 
 impl Default for StoreOptions {
@@ -79,6 +84,7 @@ impl Default for StoreOptions {
             redact_personal_data: false,
             claim_stale_after: Duration::from_secs(15 * 60),
             dead_letter_retry: RetrySchedule::default(),
+            database_clock: true,
         }
     }
 }
@@ -102,12 +108,18 @@ impl StoreOptions {
         self
     }
 
-    /// Claims that started at or before this instant are stale at `now`.
-    pub(crate) fn stale_claim_cutoff(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        let age = TimeDelta::from_std(self.claim_stale_after).unwrap_or(TimeDelta::MAX);
+    /// Switches timing claims and leases by the database's clock on or off (PostgreSQL).
+    pub fn with_database_clock(mut self, on: bool) -> Self {
+        self.database_clock = on;
+        self
+    }
+
+    /// When a claim taken (or renewed for `hold`) at `now` goes stale.
+    pub(crate) fn stale_at(now: DateTime<Utc>, hold: Duration) -> DateTime<Utc> {
+        let hold = TimeDelta::from_std(hold).unwrap_or(TimeDelta::MAX);
         truncate_to_micros(
-            now.checked_sub_signed(age)
-                .unwrap_or(DateTime::<Utc>::MIN_UTC),
+            now.checked_add_signed(hold)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
         )
     }
 
@@ -167,12 +179,15 @@ mod tests {
     }
 
     #[test]
-    fn stale_cutoff_is_now_minus_the_age() {
-        let options = StoreOptions::default().with_claim_stale_after(Duration::from_secs(600));
+    fn claims_go_stale_after_their_hold() {
         let now: DateTime<Utc> = "2024-05-01T10:00:00Z".parse().unwrap();
         assert_eq!(
-            options.stale_claim_cutoff(now),
-            "2024-05-01T09:50:00Z".parse::<DateTime<Utc>>().unwrap()
+            StoreOptions::stale_at(now, Duration::from_secs(600)),
+            "2024-05-01T10:10:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(
+            StoreOptions::stale_at(now, Duration::from_secs(u64::MAX)),
+            DateTime::<Utc>::MAX_UTC
         );
     }
 

@@ -136,34 +136,95 @@ pub struct ContentHash {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The fencing token of a claim: a fresh random value every time a claim is taken or taken over.
+///
+/// Every call that depends on still holding the claim — [`renew_claim`], [`confirm_claim`],
+/// [`release_claim`] — names it, so a worker whose claim was taken over (it stalled longer than the
+/// stale age) can neither confirm nor release what is now someone else's, and learns at its next
+/// renewal, before it writes, that it must stop.
+///
+/// [`renew_claim`]: super::StateStore::renew_claim
+/// [`confirm_claim`]: super::StateStore::confirm_claim
+/// [`release_claim`]: super::StateStore::release_claim
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ClaimToken(pub i64);
+
+impl ClaimToken {
+    /// A fresh token (random, so a key released and claimed again never repeats an old token).
+    pub fn fresh() -> Self {
+        let bytes = uuid::Uuid::new_v4().into_bytes();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&bytes[..8]);
+        // Positive and never 0 (0 marks claims written before tokens existed).
+        ClaimToken((i64::from_le_bytes(first) & i64::MAX).max(1))
+    }
+}
+
+impl fmt::Display for ClaimToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// The answer to [`try_claim`](super::StateStore::try_claim) and
 /// [`take_over_claim`](super::StateStore::take_over_claim).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ClaimOutcome {
-    /// The caller now owns the key: write to the target, then `confirm_claim` or `release_claim`.
-    Claimed,
+    /// The caller now owns the key: write to the target, then `confirm_claim` or `release_claim`
+    /// with this token; renew it while the work goes on.
+    Claimed {
+        /// The fencing token of this claim.
+        token: ClaimToken,
+    },
     /// The key was confirmed before: the record exists in the target under `target_id`.
     AlreadyDone {
         /// The target id given to `confirm_claim`.
         target_id: String,
     },
-    /// Someone else holds the key and its claim is younger than the stale age: skip for now.
+    /// Someone else holds the key and its claim has not gone stale: skip for now.
     InFlight {
         /// Who holds it.
         owner: String,
         /// Since when.
         since: DateTime<Utc>,
+        /// When it goes stale unless renewed (a parked claim: when it may be looked at again).
+        stale_at: DateTime<Utc>,
     },
-    /// Someone claimed the key longer ago than the stale age and never confirmed or released it
-    /// (a crash). The caller must look the record up in the target: if it is there, `confirm_claim`;
-    /// if not, `take_over_claim` and write it.
+    /// The claim went stale without a confirm or release (its owner crashed, or parked it after an
+    /// ambiguous write and its time is up). The caller must look the record up in the target: if it
+    /// is there, `take_over_claim` and `confirm_claim`; if not, `take_over_claim` and write it.
     Stale {
         /// Who held it.
         owner: String,
         /// Since when.
         since: DateTime<Utc>,
     },
+}
+
+impl ClaimOutcome {
+    /// The token when the claim was got.
+    pub fn token(&self) -> Option<ClaimToken> {
+        match self {
+            ClaimOutcome::Claimed { token } => Some(*token),
+            _ => None,
+        }
+    }
+}
+
+/// One record announced for processing (by a webhook, say) and kept until it is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxItem {
+    /// The record's key in its flow (a shop order id, say).
+    pub record_key: String,
+    /// Bumped each time the record is announced again; [`ack_inbox`] removes the item only when
+    /// no newer announcement came meanwhile.
+    ///
+    /// [`ack_inbox`]: super::StateStore::ack_inbox
+    pub version: i64,
+    /// When it was first announced (since its last acknowledgement).
+    pub queued_at: DateTime<Utc>,
 }
 
 /// A work lease: the right to run one flow for one connection until `expires_at`.
@@ -227,6 +288,9 @@ pub struct ConnectionSummary {
     pub content_hashes: BTreeMap<String, u64>,
     /// Claims not yet confirmed.
     pub claims_in_flight: u64,
+    /// Records announced and not yet processed, by flow.
+    #[serde(default)]
+    pub inbox: BTreeMap<String, u64>,
     /// Pending dead letters by flow.
     pub dead_letters_pending: BTreeMap<String, u64>,
     /// The latest run of each flow, sorted by flow.

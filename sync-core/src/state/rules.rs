@@ -7,28 +7,33 @@ use chrono::{DateTime, Utc};
 use super::options::StoreOptions;
 use super::records::{ClaimOutcome, DeadLetterStatus, Lease};
 
-/// How an existing claim answers a new `try_claim` at `now`.
-pub(crate) fn classify_claim(
-    options: &StoreOptions,
-    owner: &str,
-    since: DateTime<Utc>,
-    target_id: Option<&str>,
-    now: DateTime<Utc>,
-) -> ClaimOutcome {
-    match target_id {
+/// The stored state of one claim, as every store reads it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StoredClaim {
+    pub owner: String,
+    pub since: DateTime<Utc>,
+    pub stale_at: DateTime<Utc>,
+    pub target_id: Option<String>,
+}
+
+/// How an existing claim answers a new `try_claim` at `now`: confirmed, stale from exactly
+/// `stale_at`, else in flight.
+pub(crate) fn classify_claim(claim: &StoredClaim, now: DateTime<Utc>) -> ClaimOutcome {
+    match &claim.target_id {
         Some(target_id) => ClaimOutcome::AlreadyDone {
-            target_id: target_id.to_owned(),
+            target_id: target_id.clone(),
         },
-        None if since <= options.stale_claim_cutoff(now) => {
-            tracing::warn!(owner, %since, "claim is stale: its owner probably crashed; look the record up in the target");
+        None if claim.stale_at <= now => {
+            tracing::warn!(owner = %claim.owner, since = %claim.since, "claim is stale: its owner crashed or gave it up; look the record up in the target");
             ClaimOutcome::Stale {
-                owner: owner.to_owned(),
-                since,
+                owner: claim.owner.clone(),
+                since: claim.since,
             }
         }
         None => ClaimOutcome::InFlight {
-            owner: owner.to_owned(),
-            since,
+            owner: claim.owner.clone(),
+            since: claim.since,
+            stale_at: claim.stale_at,
         },
     }
 }
@@ -86,8 +91,6 @@ pub(crate) fn acquire_lease(
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     fn at(text: &str) -> DateTime<Utc> {
@@ -95,22 +98,30 @@ mod tests {
     }
 
     #[test]
-    fn claims_are_stale_from_exactly_the_stale_age() {
-        let options = StoreOptions::default().with_claim_stale_after(Duration::from_secs(60));
-        let since = at("2024-05-01T10:00:00Z");
-        let fresh = classify_claim(&options, "w1", since, None, at("2024-05-01T10:00:59Z"));
-        assert!(matches!(fresh, ClaimOutcome::InFlight { .. }));
-        let stale = classify_claim(&options, "w1", since, None, at("2024-05-01T10:01:00Z"));
-        assert!(matches!(stale, ClaimOutcome::Stale { .. }));
-        let done = classify_claim(
-            &options,
-            "w1",
-            since,
-            Some("B1"),
-            at("2030-01-01T00:00:00Z"),
-        );
+    fn claims_are_stale_from_exactly_their_stale_time() {
+        let claim = StoredClaim {
+            owner: "w1".into(),
+            since: at("2024-05-01T10:00:00Z"),
+            stale_at: at("2024-05-01T10:01:00Z"),
+            target_id: None,
+        };
+        let fresh = classify_claim(&claim, at("2024-05-01T10:00:59Z"));
         assert_eq!(
-            done,
+            fresh,
+            ClaimOutcome::InFlight {
+                owner: "w1".into(),
+                since: claim.since,
+                stale_at: claim.stale_at
+            }
+        );
+        let stale = classify_claim(&claim, at("2024-05-01T10:01:00Z"));
+        assert!(matches!(stale, ClaimOutcome::Stale { .. }));
+        let done = StoredClaim {
+            target_id: Some("B1".into()),
+            ..claim
+        };
+        assert_eq!(
+            classify_claim(&done, at("2030-01-01T00:00:00Z")),
             ClaimOutcome::AlreadyDone {
                 target_id: "B1".into()
             }

@@ -44,21 +44,36 @@ pub(crate) const SECRET_DELETE: &str = "DELETE FROM secrets WHERE secret_key = $
 
 // ---- claims and leases -----------------------------------------------------------------------------
 
-/// Returns a row only when this call created the claim.
-pub(crate) const CLAIM_INSERT: &str = "INSERT INTO claims (connection, claim_key, owner, since) \
-     VALUES ($1, $2, $3, $4) ON CONFLICT (connection, claim_key) DO NOTHING RETURNING owner";
-pub(crate) const CLAIM_GET: &str =
-    "SELECT owner, since, target_id FROM claims WHERE connection = $1 AND claim_key = $2";
-/// Returns a row only when the key was free or its claim unconfirmed and older than `$5`.
-pub(crate) const CLAIM_TAKE_OVER: &str = "INSERT INTO claims (connection, claim_key, owner, since) \
-     VALUES ($1, $2, $3, $4) ON CONFLICT (connection, claim_key) DO UPDATE SET \
-     owner = excluded.owner, since = excluded.since \
-     WHERE claims.target_id IS NULL AND claims.since <= $5 RETURNING owner";
-pub(crate) const CLAIM_CONFIRM: &str = "INSERT INTO claims (connection, claim_key, owner, since, target_id) \
-     VALUES ($1, $2, '', $3, $4) ON CONFLICT (connection, claim_key) DO UPDATE SET \
-     target_id = excluded.target_id";
-pub(crate) const CLAIM_RELEASE: &str =
-    "DELETE FROM claims WHERE connection = $1 AND claim_key = $2 AND target_id IS NULL";
+/// Returns a row only when this call created the claim. `$5` token, `$6` stale time.
+pub(crate) const CLAIM_INSERT: &str = "INSERT INTO claims (connection, claim_key, owner, since, token, stale_at) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (connection, claim_key) DO NOTHING RETURNING owner";
+pub(crate) const CLAIM_GET: &str = "SELECT owner, since, stale_at, target_id FROM claims \
+     WHERE connection = $1 AND claim_key = $2";
+/// Returns a row only when the key was free or its claim unconfirmed and stale at `$4`.
+pub(crate) const CLAIM_TAKE_OVER: &str = "INSERT INTO claims (connection, claim_key, owner, since, token, stale_at) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (connection, claim_key) DO UPDATE SET \
+     owner = excluded.owner, since = excluded.since, token = excluded.token, stale_at = excluded.stale_at \
+     WHERE claims.target_id IS NULL AND claims.stale_at <= excluded.since RETURNING owner";
+/// Moves the stale time of an unconfirmed claim `$3` still holds to `$4`.
+pub(crate) const CLAIM_RENEW: &str = "UPDATE claims SET stale_at = $4 \
+     WHERE connection = $1 AND claim_key = $2 AND token = $3 AND target_id IS NULL";
+/// Confirms an unconfirmed claim `$3` still holds, or answers for one already confirmed with `$4`.
+pub(crate) const CLAIM_CONFIRM: &str = "UPDATE claims SET target_id = $4 \
+     WHERE connection = $1 AND claim_key = $2 \
+     AND ((token = $3 AND target_id IS NULL) OR target_id = $4)";
+pub(crate) const CLAIM_RELEASE: &str = "DELETE FROM claims \
+     WHERE connection = $1 AND claim_key = $2 AND token = $3 AND target_id IS NULL";
+
+/// Queues a record, or bumps the version of one already waiting. Returns the version.
+pub(crate) const INBOX_PUT: &str = "INSERT INTO inbox (connection, flow, record_key, version, queued_at) \
+     VALUES ($1, $2, $3, 1, $4) ON CONFLICT (connection, flow, record_key) DO UPDATE SET \
+     version = inbox.version + 1 RETURNING version";
+pub(crate) const INBOX_PENDING: &str = "SELECT record_key, version, queued_at FROM inbox \
+     WHERE connection = $1 AND flow = $2 ORDER BY queued_at, record_key LIMIT $3";
+pub(crate) const INBOX_ACK: &str = "DELETE FROM inbox \
+     WHERE connection = $1 AND flow = $2 AND record_key = $3 AND version = $4";
+pub(crate) const INBOX_OF: &str =
+    "SELECT flow, COUNT(*) FROM inbox WHERE connection = $1 GROUP BY flow";
 
 /// One atomic statement: the row is inserted, or taken over when it lapsed (`expires_at <= now`),
 /// or extended when `$3` already holds it; otherwise nothing is returned. `SET` expressions read the
@@ -69,6 +84,15 @@ pub(crate) const LEASE_ACQUIRE: &str = "INSERT INTO leases (connection, flow, ho
                         THEN leases.acquired_at ELSE excluded.acquired_at END, \
      holder = excluded.holder, expires_at = excluded.expires_at \
      WHERE leases.expires_at <= excluded.acquired_at OR leases.holder = excluded.holder \
+     RETURNING acquired_at, expires_at";
+/// The lease of a holder that has the operating-system lock beside a SQLite file: whatever the row
+/// says, the previous holder is gone (its lock died with it), so the row is taken or extended.
+#[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+pub(crate) const LEASE_FORCE: &str = "INSERT INTO leases (connection, flow, holder, acquired_at, expires_at) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (connection, flow) DO UPDATE SET \
+     acquired_at = CASE WHEN leases.holder = excluded.holder THEN leases.acquired_at \
+                        ELSE excluded.acquired_at END, \
+     holder = excluded.holder, expires_at = excluded.expires_at \
      RETURNING acquired_at, expires_at";
 pub(crate) const LEASE_RENEW: &str = "UPDATE leases SET expires_at = $4 \
      WHERE connection = $1 AND flow = $2 AND holder = $3 AND expires_at > $5 \
@@ -185,7 +209,7 @@ pub(crate) const STATS_CONNECTIONS: &str = "SELECT connection FROM cursors \
      UNION SELECT connection FROM id_map UNION SELECT connection FROM content_hashes \
      UNION SELECT connection FROM claims UNION SELECT connection FROM dead_letters \
      UNION SELECT connection FROM runs UNION SELECT connection FROM activity \
-     UNION SELECT connection FROM leases";
+     UNION SELECT connection FROM leases UNION SELECT connection FROM inbox";
 pub(crate) const ID_LINKS_PER_KIND: &str =
     "SELECT kind, COUNT(*) FROM id_map WHERE connection = $1 GROUP BY kind";
 pub(crate) const HASHES_PER_KIND: &str =

@@ -54,6 +54,50 @@ impl Clock for ManualClock {
     }
 }
 
+/// A [`Clock`] that follows tokio's clock: it starts at a wall-clock time and moves on as tokio's time
+/// does, so a test on tokio's paused clock (`tokio::time::advance`, timers, heartbeats) sees the
+/// flows' timestamps move with it. Clones share the same origin.
+#[derive(Debug, Clone)]
+pub struct TokioClock {
+    origin: DateTime<Utc>,
+    started: tokio::time::Instant,
+}
+
+impl TokioClock {
+    /// A clock at 2024-01-01T00:00:00Z now.
+    pub fn new() -> Self {
+        Self::starting_at(
+            Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
+                .single()
+                .unwrap_or_default(),
+        )
+    }
+
+    /// A clock at `origin` now.
+    pub fn starting_at(origin: DateTime<Utc>) -> Self {
+        Self {
+            origin,
+            started: tokio::time::Instant::now(),
+        }
+    }
+}
+
+impl Default for TokioClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clock for TokioClock {
+    fn now(&self) -> DateTime<Utc> {
+        let elapsed =
+            chrono::TimeDelta::from_std(self.started.elapsed()).unwrap_or(chrono::TimeDelta::MAX);
+        self.origin
+            .checked_add_signed(elapsed)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +112,13 @@ mod tests {
         assert_eq!(other.now(), start + chrono::TimeDelta::hours(1));
         other.set(start);
         assert_eq!(clock.now(), start);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_tokio_clock_moves_with_tokio_time() {
+        let clock = TokioClock::new();
+        let start = clock.now();
+        tokio::time::advance(Duration::from_secs(90)).await;
+        assert_eq!(clock.now() - start, chrono::TimeDelta::seconds(90));
     }
 }

@@ -165,10 +165,13 @@ impl Ledger for MemoryLedger {
         kind: SalesDocumentKind,
     ) -> Result<Option<BookingRef>, SyncError> {
         self.faults().check("find_booking")?;
+        // As in a real ledger, sales orders are kept apart, while sales invoices and credit notes
+        // are postings in one sales journal: a lookup there sees both.
+        let journal = |k: SalesDocumentKind| k != SalesDocumentKind::SalesOrder;
         Ok(lock(&self.state)
             .bookings
             .iter()
-            .find(|(b, doc)| b.kind == kind && doc.reference == *reference)
+            .find(|(b, doc)| journal(b.kind) == journal(kind) && doc.reference == *reference)
             .map(|(b, _)| b.clone()))
     }
 

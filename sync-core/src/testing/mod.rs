@@ -35,7 +35,7 @@ mod orders;
 
 pub use builders::{ArticleBuilder, OrderBuilder};
 pub use catalog::{MemoryArticleSource, MemoryCatalog};
-pub use clock::ManualClock;
+pub use clock::{ManualClock, TokioClock};
 pub use customers::{MemoryLedgerDebtors, MemoryShopCustomers};
 pub use faults::Faults;
 pub use ledger::MemoryLedger;

@@ -97,12 +97,18 @@ impl OrderSource for MemoryOrderSource {
         window: &ReadWindow,
     ) -> Result<Vec<CreditNote>, SyncError> {
         self.faults.check("changed_credit_notes")?;
-        let until = window.until.date_naive();
-        let since = window.since.map(|s| s.date_naive());
+        // By the change time when the note has one, else by its date.
+        let inside = |n: &CreditNote| match n.updated_at {
+            Some(at) => window.since.is_none_or(|s| at >= s) && at <= window.until,
+            None => {
+                window.since.is_none_or(|s| n.date >= s.date_naive())
+                    && n.date <= window.until.date_naive()
+            }
+        };
         Ok(lock(&self.state)
             .credit_notes
             .iter()
-            .filter(|n| since.is_none_or(|s| n.date >= s) && n.date <= until)
+            .filter(|n| inside(n))
             .cloned()
             .collect())
     }
@@ -185,6 +191,7 @@ mod tests {
             source_id: "cn1".into(),
             number: "CN1".into(),
             date: NaiveDate::from_ymd_opt(2024, 2, 1).unwrap(),
+            updated_at: None,
             order_source_id: Some("A".into()),
             order_number: Some("A".into()),
             lines: vec![],

@@ -59,6 +59,16 @@ impl Harness {
         })
     }
 
+    /// Whether a lease dies with its holder's process rather than only by its expiry (the SQLite
+    /// file store's operating-system locks).
+    pub fn leases_die_with_holder(&self) -> bool {
+        #[cfg(feature = "sqlite")]
+        if matches!(self.backend, Backend::Sqlite(_)) {
+            return true;
+        }
+        false
+    }
+
     /// Whether the store keeps a schema version (the SQL stores).
     pub fn has_schema(&self) -> bool {
         !matches!(self.backend, Backend::Memory(_))
@@ -127,6 +137,12 @@ pub mod pg {
         }
 
         pub async fn open(&self, options: StoreOptions) -> PostgresStateStore {
+            // The suite drives time through `now`; the database's clock is tested on its own.
+            self.open_exact(options.with_database_clock(false)).await
+        }
+
+        /// A handle with exactly these options (the database's clock as they say).
+        pub async fn open_exact(&self, options: StoreOptions) -> PostgresStateStore {
             let options = PostgresOptions::default()
                 .with_store(options)
                 .with_schema(&self.name)

@@ -25,7 +25,7 @@ pub async fn migrations_are_idempotent_across_opens(h: &Harness) {
         Some("V1")
     );
     if h.has_schema() {
-        assert_eq!(version, Some(1));
+        assert_eq!(version, Some(2));
     } else {
         assert_eq!(version, None);
     }
@@ -63,14 +63,18 @@ pub async fn stats_and_summary_describe_the_state(h: &Harness) {
         .try_claim("default", "order:1003", "w1", t0())
         .await
         .unwrap();
-    store
+    let token = store
         .try_claim("default", "order:1001", "w1", t0())
         .await
+        .unwrap()
+        .token()
         .unwrap();
-    store
-        .confirm_claim("default", "order:1001", "V1")
-        .await
-        .unwrap();
+    assert!(
+        store
+            .confirm_claim("default", "order:1001", token, "V1")
+            .await
+            .unwrap()
+    );
     let failure = NewDeadLetter {
         connection: "default".into(),
         flow: "orders".into(),

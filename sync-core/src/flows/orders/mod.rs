@@ -52,6 +52,9 @@ pub const ID_DEBTOR_EMAIL: &str = "debtor_email";
 pub const ID_DELIVERY_ADDRESS: &str = "delivery_address";
 /// Id-map kind: shop credit note id → ledger booking number.
 pub const ID_CREDIT_NOTE: &str = "credit_note";
+/// Id-map kind: shop credit note id → the shop id of its order, while the order is not booked yet
+/// (the note's dead letter is replayed as soon as the order is booked).
+pub const ID_CREDIT_WAITING: &str = "credit_note_waiting";
 
 /// Where a run takes its orders from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,8 +69,13 @@ pub enum Intake {
         /// The first day to read.
         from: NaiveDate,
     },
-    /// These orders by shop id (a webhook trigger or a manual request). The cursor is not touched.
+    /// These orders by shop id (a manual request). The cursor is not touched.
     Orders(Vec<String>),
+    /// The orders announced in the state store's inbox (by webhooks): each is removed from the inbox
+    /// once it is done (booked, already booked, skipped or dead-lettered), and stays there when it is
+    /// not (another worker holds it, or the run stopped), so a crash or an outage loses none. Also
+    /// retries dead letters that are due, so a webhook-only installation retries without a schedule.
+    Inbox,
     /// Replay these dead letters now, whatever their schedule.
     Replay(Vec<DeadLetterId>),
 }
@@ -154,7 +162,7 @@ impl OrdersFlow {
             state,
             clock: Arc::new(SystemClock),
             worker: format!("worker-{}", uuid::Uuid::new_v4()),
-            lease_ttl: Duration::from_secs(15 * 60),
+            lease_ttl: crate::flows::lifecycle::DEFAULT_LEASE_TTL,
         }
     }
 
@@ -172,7 +180,8 @@ impl OrdersFlow {
         self
     }
 
-    /// How long the flow's lease lasts before another worker may take over (renewed while running).
+    /// How long the flow's lease lasts without a renewal before another worker may take over
+    /// (default one minute; renewed three times per period while the run goes on).
     #[must_use]
     pub fn with_lease_ttl(mut self, ttl: Duration) -> Self {
         self.lease_ttl = ttl;

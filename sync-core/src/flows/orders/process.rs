@@ -2,27 +2,31 @@
 
 use serde_json::{Value, json};
 
-use super::debtor::{DebtorAction, NEW_DEBTOR};
+use super::debtor::{DebtorAction, NEW_DEBTOR, ResolvedDebtor};
 use super::document::{DocumentContext, sales_document};
 use super::run::{RunState, Step};
 use super::{FLOW, ID_ORDER, ID_ORDER_DEBTOR, OrdersFlow};
 use crate::domain::{BookingRef, DebtorRef, ExternalReference, Order, SalesDocument};
 use crate::error::{ErrorClass, ErrorKind, SyncError};
-use crate::state::{ActivityEntry, ClaimOutcome, NewDeadLetter};
+use crate::flows::claim::{Claimed, Fence, RecordClaim};
+use crate::state::{ActivityEntry, NewDeadLetter};
 use crate::traits::WriteBack;
 
-/// Where an order stands after the claim step.
-enum Claim {
-    /// We hold the claim (fresh, or taken over from a crashed worker).
-    Held,
-    /// Dry run: no claim is taken.
-    NotNeeded,
-}
-
-/// A failure while booking, with the document when mapping got that far (for the dead letter).
-struct Failure {
-    error: SyncError,
-    document: Option<SalesDocument>,
+/// How booking one claimed order failed.
+pub(crate) enum Failure {
+    /// An error that wrote nothing; `document` when mapping got that far (for the dead letter).
+    Error {
+        error: SyncError,
+        document: Option<SalesDocument>,
+    },
+    /// A write whose outcome is unknown, which a lookup could not find yet: the claim stays (parked)
+    /// so nobody writes the record again before the ledger had time to show the first write.
+    Ambiguous {
+        error: SyncError,
+        document: SalesDocument,
+    },
+    /// The fence stopped the write (the claim was lost, or the record's deadline passed).
+    Fenced(Fence),
 }
 
 impl From<crate::state::StateError> for Failure {
@@ -33,11 +37,28 @@ impl From<crate::state::StateError> for Failure {
 
 impl From<SyncError> for Failure {
     fn from(error: SyncError) -> Self {
-        Self {
+        Failure::Error {
             error,
             document: None,
         }
     }
+}
+
+/// What the steps before the write found.
+enum Prepared {
+    /// The booking exists in the ledger already (a crash after booking, or a reset state store).
+    Found(BookingRef),
+    /// Nothing to book after all, and why (the order is gone, or the filters now refuse it).
+    Nothing(String),
+    /// Ready to write.
+    Ready(Box<Ready>),
+}
+
+/// An order ready to be written: the complete order, its debtor and the document.
+struct Ready {
+    order: Order,
+    document: SalesDocument,
+    debtor: ResolvedDebtor,
 }
 
 impl OrdersFlow {
@@ -47,7 +68,7 @@ impl OrdersFlow {
         match self.try_process(run, &listed).await {
             Ok(step) => step,
             Err(error) => {
-                // Failures before a claim was taken (state store, ledger lookup, shop fetch).
+                // Failures before a claim was taken (state store, article index).
                 run.recorder.record_error(Some(&key), &error);
                 if error.is_skippable() {
                     self.dead_letter(run, &listed, None, &error).await
@@ -74,66 +95,121 @@ impl OrdersFlow {
             run.recorder.record_unchanged(key);
             return Ok(Step::Done);
         }
+        // What the whole run shares is loaded before a claim is taken, so a claim never waits for it.
+        run.article_index(self).await?;
 
-        let claim_key = format!("order:{}", listed.source_id);
-        let now = self.clock.now();
+        let reference = self.config.external_reference.render(listed);
         let claim = if run.dry_run {
-            Claim::NotNeeded
+            None
         } else {
-            match self
-                .state
-                .try_claim(conn, &claim_key, &self.worker, now)
-                .await?
-            {
-                ClaimOutcome::Claimed => Claim::Held,
-                ClaimOutcome::AlreadyDone { target_id } => {
+            let acquired = RecordClaim::acquire(
+                self.state.as_ref(),
+                &self.clock,
+                conn,
+                format!("order:{}", listed.source_id),
+                &self.worker,
+                self.config.record_deadline.get(),
+            )
+            .await?;
+            match acquired {
+                Claimed::Held(claim) => Some(claim),
+                Claimed::Done { target_id } => {
                     self.state
                         .link(conn, ID_ORDER, &listed.source_id, &target_id)
                         .await?;
                     run.recorder.record_unchanged(key);
                     return Ok(Step::Done);
                 }
-                ClaimOutcome::InFlight { owner, since } => {
+                Claimed::Busy { owner, stale_at } => {
                     run.recorder.record_skipped(
                         key,
-                        &format!("being booked by {owner} since {}", since.to_rfc3339()),
+                        &format!(
+                            "being booked by {owner} (its claim holds until at least {})",
+                            stale_at.to_rfc3339()
+                        ),
                     );
                     return Ok(Step::Deferred);
                 }
-                ClaimOutcome::Stale { owner, .. } => {
-                    // A worker crashed while booking: the lookup below decides whether it got through.
-                    tracing::info!(order = key, previous = %owner, "taking over a stale claim");
-                    match self
-                        .state
-                        .take_over_claim(conn, &claim_key, &self.worker, now)
-                        .await?
-                    {
-                        ClaimOutcome::Claimed | ClaimOutcome::Stale { .. } => Claim::Held,
-                        _ => {
-                            run.recorder
-                                .record_skipped(key, "claimed by another worker meanwhile");
-                            return Ok(Step::Done);
-                        }
-                    }
-                }
             }
         };
+        let outcome = match &claim {
+            Some(claim) => {
+                claim
+                    .heartbeat(self.book_claimed(run, listed, &reference, Some(claim)))
+                    .await
+            }
+            None => self.book_claimed(run, listed, &reference, None).await,
+        };
+        let step = match outcome {
+            Ok(step) => step,
+            Err(failure) => self.failed(run, listed, claim.as_ref(), failure).await,
+        };
+        if matches!(step, Step::Done) && !run.dry_run {
+            self.book_waiting_credit_notes(run, &listed.source_id).await;
+        }
+        Ok(step)
+    }
 
-        let reference = self.config.external_reference.render(listed);
-        match self.book_claimed(run, listed, &reference, &claim_key).await {
-            Ok(step) => Ok(step),
-            Err(failure) => {
-                // The claim is released so a later attempt (or a replay) can take it again. An
-                // ambiguous write was already resolved by a lookup inside `book_claimed`.
-                if matches!(claim, Claim::Held) {
-                    self.state.release_claim(conn, &claim_key).await?;
+    /// What a failure after the claim means for the claim, the report and the run.
+    async fn failed(
+        &self,
+        run: &mut RunState,
+        listed: &Order,
+        claim: Option<&RecordClaim<'_>>,
+        failure: Failure,
+    ) -> Step {
+        let key = listed.number.as_str();
+        match failure {
+            Failure::Fenced(Fence::Lost) => {
+                run.recorder.record_skipped(
+                    key,
+                    "another worker took the claim over; it finishes this order",
+                );
+                Step::Deferred
+            }
+            Failure::Fenced(fence) => {
+                let halt = matches!(fence, Fence::Store(_));
+                self.release(run, claim).await;
+                let error = fence.into_error(&format!("order {key}"));
+                run.recorder.record_error(Some(key), &error);
+                if halt { Step::Halt } else { Step::Deferred }
+            }
+            Failure::Ambiguous { error, document } => {
+                let recheck = self.config.ambiguous_write_recheck.get();
+                if let Some(claim) = claim
+                    && let Err(e) = claim.park(recheck).await
+                {
+                    run.recorder.record_error(None, &e);
                 }
-                let error = failure.error;
+                run.recorder.record_error(Some(key), &error);
+                self.log(
+                    run,
+                    listed,
+                    "book",
+                    "outcome_unknown",
+                    Some(json!(document)),
+                    None,
+                    Some(format!(
+                        "{error}; the booking may still appear: the order is looked up again in {}s \
+                         before it is written again",
+                        recheck.as_secs()
+                    )),
+                )
+                .await;
+                if error.is_skippable() {
+                    self.dead_letter(run, listed, Some(&document), &error).await
+                } else {
+                    Step::Halt
+                }
+            }
+            Failure::Error { error, document } => {
+                self.release(run, claim).await;
                 run.recorder.record_error(Some(key), &error);
                 match error.class() {
-                    ErrorClass::Skippable => Ok(self
-                        .dead_letter(run, listed, failure.document.as_ref(), &error)
-                        .await),
+                    ErrorClass::Skippable => {
+                        self.dead_letter(run, listed, document.as_ref(), &error)
+                            .await
+                    }
                     _ => {
                         self.log(
                             run,
@@ -145,84 +221,85 @@ impl OrdersFlow {
                             Some(error.to_string()),
                         )
                         .await;
-                        Ok(Step::Halt)
+                        Step::Halt
                     }
                 }
             }
         }
     }
 
-    /// Everything after the claim: lookup, fetch, debtor, document, booking, links.
+    /// Give a claim up after a failure that wrote nothing (so a later attempt can take it at once).
+    async fn release(&self, run: &mut RunState, claim: Option<&RecordClaim<'_>>) {
+        if let Some(claim) = claim
+            && let Err(e) = claim.release().await
+        {
+            run.recorder.record_error(None, &e);
+        }
+    }
+
+    /// Everything after the claim: the steps before the write (within the record's deadline), the
+    /// fence, the write, and the links.
     async fn book_claimed(
         &self,
         run: &mut RunState,
         listed: &Order,
         reference: &ExternalReference,
-        claim_key: &str,
+        claim: Option<&RecordClaim<'_>>,
     ) -> Result<Step, Failure> {
-        let conn = self.connection.as_str();
         let key = listed.number.as_str();
-        let kind = self.config.target.document_kind();
-
-        // Lookup-before-create: the id map had nothing, but the ledger may (a crash after booking, or a
-        // fresh state store). Neither API has idempotency keys; this is ours.
-        if let Some(booking) = self.ledger.find_booking(reference, kind).await? {
-            if !run.dry_run {
-                self.remember_booking(&listed.source_id, claim_key, &booking, None)
+        let prepared = match claim {
+            Some(claim) => {
+                let remaining = claim.remaining();
+                match tokio::time::timeout(remaining, self.prepare(run, listed, reference)).await {
+                    Ok(prepared) => prepared?,
+                    Err(_) => return Err(Failure::Fenced(Fence::Deadline(claim.deadline()))),
+                }
+            }
+            None => self.prepare(run, listed, reference).await?,
+        };
+        let (order, document, debtor) = match prepared {
+            Prepared::Found(booking) => {
+                if !run.dry_run {
+                    self.remember_booking(
+                        &listed.source_id,
+                        claim,
+                        &booking,
+                        booking.debtor.as_deref(),
+                    )
                     .await?;
+                }
+                run.recorder.record_unchanged(key);
+                self.log(
+                    run,
+                    listed,
+                    "lookup",
+                    "recovered",
+                    None,
+                    Some(json!(booking)),
+                    Some(format!(
+                        "already booked as {} (found by reference {reference})",
+                        booking.number
+                    )),
+                )
+                .await;
+                return Ok(Step::Done);
             }
-            run.recorder.record_unchanged(key);
-            self.log(
-                run,
-                listed,
-                "lookup",
-                "recovered",
-                None,
-                Some(json!(booking)),
-                Some(format!(
-                    "already booked as {} (found by reference {reference})",
-                    booking.number
-                )),
-            )
-            .await;
-            return Ok(Step::Done);
-        }
-
-        let Some(order) = self.source.fetch_order(&listed.source_id).await? else {
-            self.state.release_claim(conn, claim_key).await?;
-            run.recorder
-                .record_skipped(key, "the order no longer exists in the shop");
-            return Ok(Step::Done);
-        };
-        if !self.config.filter.matches(&order) {
-            // The list was stale (e.g. the order was cancelled meanwhile).
-            self.state.release_claim(conn, claim_key).await?;
-            run.recorder.record_skipped(key, &filter_reason(&order));
-            return Ok(Step::Done);
-        }
-
-        let debtor = self.resolve_debtor(&order, run.dry_run).await?;
-        let delivery = match kind {
-            crate::domain::SalesDocumentKind::SalesOrder => {
-                self.resolve_delivery_address(&order, &debtor, run.dry_run)
-                    .await?
+            Prepared::Nothing(reason) => {
+                if let Some(claim) = claim {
+                    claim.release().await?;
+                }
+                run.recorder.record_skipped(key, &reason);
+                return Ok(Step::Done);
             }
-            _ => None,
+            Prepared::Ready(ready) => {
+                let Ready {
+                    order,
+                    document,
+                    debtor,
+                } = *ready;
+                (order, document, debtor)
+            }
         };
-        let codes = self.article_codes(run, &order).await?;
-        let document = sales_document(
-            &order,
-            &DocumentContext {
-                config: &self.config,
-                kind,
-                reference: reference.clone(),
-                debtor: DebtorRef {
-                    number: debtor.number.clone(),
-                    delivery_address_id: delivery,
-                },
-                article_codes: &codes,
-            },
-        )?;
         if !document.rounding_difference.is_zero() {
             run.recorder
                 .record_rounding(key, document.rounding_difference);
@@ -249,6 +326,10 @@ impl OrdersFlow {
         }
         debug_assert_ne!(debtor.number, NEW_DEBTOR);
 
+        if let Some(claim) = claim {
+            claim.fence().await.map_err(Failure::Fenced)?;
+        }
+        let kind = document.kind;
         let booking = match self.ledger.book(&document).await {
             Ok(booking) => booking,
             Err(error) if error.outcome_unknown() => {
@@ -256,21 +337,18 @@ impl OrdersFlow {
                 match self.ledger.find_booking(reference, kind).await {
                     Ok(Some(booking)) => booking,
                     _ => {
-                        return Err(Failure {
-                            error,
-                            document: Some(document),
-                        });
+                        return Err(Failure::Ambiguous { error, document });
                     }
                 }
             }
             Err(error) => {
-                return Err(Failure {
+                return Err(Failure::Error {
                     error,
                     document: Some(document),
                 });
             }
         };
-        self.remember_booking(&order.source_id, claim_key, &booking, Some(&debtor.number))
+        self.remember_booking(&order.source_id, claim, &booking, Some(&debtor.number))
             .await?;
         run.recorder.record_created(key);
         self.log(
@@ -288,6 +366,62 @@ impl OrdersFlow {
         .await;
         self.write_back(run, &order, &booking).await;
         Ok(Step::Done)
+    }
+
+    /// The steps before the write: lookup-before-create, the complete order, its debtor, delivery
+    /// address, articles and the document.
+    async fn prepare(
+        &self,
+        run: &mut RunState,
+        listed: &Order,
+        reference: &ExternalReference,
+    ) -> Result<Prepared, Failure> {
+        let kind = self.config.target.document_kind();
+        // Lookup-before-create: the id map had nothing, but the ledger may (a crash after booking, or a
+        // fresh state store). Neither API has idempotency keys; this is ours.
+        if let Some(booking) = self.ledger.find_booking(reference, kind).await? {
+            return Ok(Prepared::Found(booking));
+        }
+        let Some(order) = self.source.fetch_order(&listed.source_id).await? else {
+            return Ok(Prepared::Nothing(
+                "the order no longer exists in the shop".into(),
+            ));
+        };
+        if !self.config.filter.matches(&order) {
+            // The list was stale (e.g. the order was cancelled meanwhile).
+            return Ok(Prepared::Nothing(filter_reason(&order)));
+        }
+        let debtor = self.resolve_debtor(&order, run.dry_run).await?;
+        let delivery = match kind {
+            crate::domain::SalesDocumentKind::SalesOrder => {
+                self.resolve_delivery_address(&order, &debtor, run.dry_run)
+                    .await?
+            }
+            _ => None,
+        };
+        let codes = self.article_codes(run, &order).await?;
+        let document = sales_document(
+            &order,
+            &DocumentContext {
+                config: &self.config,
+                kind,
+                reference: reference.clone(),
+                debtor: DebtorRef {
+                    number: debtor.number.clone(),
+                    delivery_address_id: delivery,
+                },
+                article_codes: &codes,
+            },
+        )
+        .map_err(|error| Failure::Error {
+            error,
+            document: None,
+        })?;
+        Ok(Prepared::Ready(Box::new(Ready {
+            order,
+            document,
+            debtor,
+        })))
     }
 
     /// The ledger article code for every line, from the run's article index; missing articles go to
@@ -329,7 +463,7 @@ impl OrdersFlow {
     async fn remember_booking(
         &self,
         order_id: &str,
-        claim_key: &str,
+        claim: Option<&RecordClaim<'_>>,
         booking: &BookingRef,
         debtor: Option<&str>,
     ) -> Result<(), SyncError> {
@@ -342,9 +476,9 @@ impl OrdersFlow {
                 .link(conn, ID_ORDER_DEBTOR, order_id, debtor)
                 .await?;
         }
-        self.state
-            .confirm_claim(conn, claim_key, &booking.number)
-            .await?;
+        if let Some(claim) = claim {
+            claim.confirm(&booking.number).await?;
+        }
         Ok(())
     }
 

@@ -1,22 +1,26 @@
-//! A run: lease, window and cursor, the loop over orders, dead-letter replay, and the report.
+//! A run: lease, window and cursor, the loop over orders, the inbox, dead-letter replay, and the
+//! report.
 
 use chrono::{DateTime, NaiveTime, Utc};
 
-use super::{FLOW, Intake, OrdersFlow, RunRequest};
+use super::{FLOW, ID_ORDER, Intake, OrdersFlow, RunRequest};
 use crate::domain::Order;
 use crate::error::{ErrorKind, SyncError};
-use crate::flows::lifecycle::Lifecycle;
+use crate::flows::lifecycle::{LeaseWatch, Lifecycle};
 use crate::report::{ApiStats, RunRecorder, RunReport};
 use crate::state::{Cursor, DeadLetter, RunId};
 use crate::traits::{ArticleIndex, ReadWindow};
+
+/// How many inbox items one run takes at most (the rest wait for the next run).
+const INBOX_BATCH: usize = 500;
 
 /// What one order's processing ended in, for the run loop.
 #[derive(Debug)]
 pub(crate) enum Step {
     /// Done (booked, already booked, skipped or dead-lettered): the cursor may pass it.
     Done,
-    /// Left for later without stopping (another worker holds its claim): the cursor stays before it
-    /// so it is read again should that worker never finish.
+    /// Left for later without stopping (another worker holds its claim, or it ran out of time): the
+    /// cursor stays before it so it is read again should that worker never finish.
     Deferred,
     /// Not done: a retryable error (the ledger is away) or a fatal one. The run stops and the cursor
     /// stays before this order.
@@ -28,6 +32,7 @@ pub(crate) struct RunState {
     pub recorder: RunRecorder,
     pub run_id: Option<RunId>,
     pub dry_run: bool,
+    lease: LeaseWatch,
     article_index: Option<ArticleIndex>,
 }
 
@@ -44,62 +49,70 @@ impl RunState {
             .as_ref()
             .ok_or_else(|| SyncError::fatal(ErrorKind::Internal, "article index vanished"))
     }
+
+    /// Whether the run must stop before the next record because its lease was lost (recorded once).
+    fn lease_lost(&mut self) -> bool {
+        let lost = self.lease.lost();
+        if lost && !self.recorder.has_fatal() {
+            self.recorder.record_error(None, &LeaseWatch::error(FLOW));
+        }
+        lost
+    }
+}
+
+/// The earlier of two optional times.
+pub(crate) fn earliest(
+    a: Option<DateTime<Utc>>,
+    b: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 impl OrdersFlow {
     /// Run the flow once. Record-level problems end up in the report (and the dead letters); the
-    /// error is only for a run that could not start (another worker holds the lease, the state store is
-    /// unreachable).
+    /// error is only for a run that could not start (another worker holds the lease — a retryable
+    /// [`ErrorKind::Conflict`] — or the state store is unreachable).
     pub async fn run(&self, request: RunRequest) -> Result<RunReport, SyncError> {
         let started = self.clock.now();
-        let lifecycle = self.lifecycle();
-        lifecycle.acquire(started).await?;
-        let result = self.run_leased(&lifecycle, &request, started).await;
-        lifecycle.release().await;
-        result
-    }
-
-    fn lifecycle(&self) -> Lifecycle<'_> {
-        Lifecycle {
+        let lifecycle = Lifecycle {
             state: self.state.as_ref(),
             clock: &self.clock,
             connection: &self.connection,
             flow: FLOW,
             worker: &self.worker,
             lease_ttl: self.lease_ttl,
-        }
-    }
-
-    async fn run_leased(
-        &self,
-        lifecycle: &Lifecycle<'_>,
-        request: &RunRequest,
-        started: DateTime<Utc>,
-    ) -> Result<RunReport, SyncError> {
-        let api_before = self.api_stats();
-        let (run_id, recorder) = lifecycle.begin(started, request.dry_run).await?;
-        let mut run = RunState {
-            recorder,
-            run_id: Some(run_id),
-            dry_run: request.dry_run,
-            article_index: None,
         };
-
-        let outcome = match self.ledger.prepare().await {
-            Ok(warnings) => {
-                for warning in warnings {
-                    run.recorder.record_warning(warning);
-                }
-                self.run_intake(&mut run, request, started).await
-            }
-            Err(e) => Err(e),
-        };
-        if let Err(e) = outcome {
-            run.recorder.record_error(None, &e);
-        }
-
         lifecycle
-            .finish(run_id, run.recorder, (api_before, self.api_stats()))
+            .run(
+                started,
+                request.dry_run,
+                || self.api_stats(),
+                |run_id, recorder, lease| async move {
+                    let mut run = RunState {
+                        recorder,
+                        run_id: Some(run_id),
+                        dry_run: request.dry_run,
+                        lease,
+                        article_index: None,
+                    };
+                    let outcome = match self.ledger.prepare().await {
+                        Ok(warnings) => {
+                            for warning in warnings {
+                                run.recorder.record_warning(warning);
+                            }
+                            self.run_intake(&mut run, &request, started).await
+                        }
+                        Err(e) => Err(e),
+                    };
+                    if let Err(e) = outcome {
+                        run.recorder.record_error(None, &e);
+                    }
+                    run.recorder
+                },
+            )
             .await
     }
 
@@ -114,17 +127,9 @@ impl OrdersFlow {
             Intake::Poll => {
                 let cursor = self.state.get_cursor(&self.connection, FLOW).await?;
                 let since = self.poll_start(cursor.as_ref(), started)?;
-                let result = self
-                    .run_window(run, cursor, Some(since), started, true)
-                    .await;
-                if result.is_ok() && !run.recorder.has_fatal() {
-                    let due = self
-                        .state
-                        .due_dead_letters(&self.connection, FLOW, started)
-                        .await?;
-                    self.replay(run, due).await;
-                }
-                result
+                self.run_window(run, cursor, Some(since), started, true)
+                    .await?;
+                self.replay_due(run, started).await
             }
             Intake::Historic { from } => {
                 let cursor = self.state.get_cursor(&self.connection, FLOW).await?;
@@ -133,8 +138,17 @@ impl OrdersFlow {
                     .await
             }
             Intake::Orders(ids) => {
-                self.run_ids(run, ids).await;
+                run.recorder.record_read(ids.len() as u64);
+                for id in ids {
+                    if matches!(self.process_id(run, id).await, Step::Halt) {
+                        break;
+                    }
+                }
                 Ok(())
+            }
+            Intake::Inbox => {
+                self.run_inbox(run).await?;
+                self.replay_due(run, started).await
             }
             Intake::Replay(ids) => {
                 let mut letters = Vec::with_capacity(ids.len());
@@ -159,6 +173,19 @@ impl OrdersFlow {
         stats
     }
 
+    /// Replay the dead letters that are due, unless the run already stopped.
+    async fn replay_due(&self, run: &mut RunState, now: DateTime<Utc>) -> Result<(), SyncError> {
+        if run.recorder.has_fatal() || run.lease.lost() {
+            return Ok(());
+        }
+        let due = self
+            .state
+            .due_dead_letters(&self.connection, FLOW, now)
+            .await?;
+        self.replay(run, due).await;
+        Ok(())
+    }
+
     /// Where a poll starts reading: the cursor minus the look-back window; on the first run the
     /// configured import date, else the look-back window before now.
     fn poll_start(
@@ -176,7 +203,7 @@ impl OrdersFlow {
     }
 
     /// Read the orders changed in `[since, until]` and process them in `updated_at` order; then credit
-    /// notes; then move the cursor (never past an order that is not done).
+    /// notes; then move the cursor — never past a record that is not done, and never backwards.
     async fn run_window(
         &self,
         run: &mut RunState,
@@ -196,11 +223,13 @@ impl OrdersFlow {
         orders.sort_by(|a, b| (a.updated_at, &a.source_id).cmp(&(b.updated_at, &b.source_id)));
         run.recorder.record_read(orders.len() as u64);
 
-        let mut first_unfinished: Option<DateTime<Utc>> = None;
+        // The change time of the first record that is not done: the cursor may not pass it.
+        let mut hold: Option<DateTime<Utc>> = None;
         let mut stopped = false;
         for order in orders.iter() {
-            if stopped {
-                first_unfinished.get_or_insert(order.updated_at);
+            if stopped || run.lease_lost() {
+                hold = earliest(hold, Some(order.updated_at));
+                stopped = true;
                 break;
             }
             let key = boundary_key(order);
@@ -212,70 +241,105 @@ impl OrdersFlow {
             }
             match self.process_listed(run, order.clone()).await {
                 Step::Done => {}
-                Step::Deferred => {
-                    first_unfinished.get_or_insert(order.updated_at);
-                }
+                Step::Deferred => hold = earliest(hold, Some(order.updated_at)),
                 Step::Halt => {
-                    first_unfinished.get_or_insert(order.updated_at);
+                    hold = earliest(hold, Some(order.updated_at));
                     stopped = true;
                 }
             }
-            self.renew_lease().await;
         }
-        if !stopped && self.config.credit_notes && !self.book_credit_notes(run, &window).await {
-            // Credit notes that could not be done must be read again by the next run.
-            first_unfinished.get_or_insert(since.unwrap_or(until));
+        if !stopped && self.config.credit_notes {
+            let notes = self.book_credit_notes(run, &window).await;
+            hold = earliest(hold, notes.hold);
+            // Credit notes that stopped the run are read again by the next run (they hold the cursor).
+            if notes.halted && notes.hold.is_none() {
+                hold = earliest(hold, since);
+            }
         }
 
         if run.dry_run {
             return Ok(());
         }
-        // Incremental runs commit the cursor at the run's start, or just before the first order that
-        // is not done (re-read next time; the id map and claims make the re-read harmless). A historic
-        // import only ever moves the cursor forward, and only when it completed.
-        let position = first_unfinished.unwrap_or(until);
+        // Incremental runs commit the cursor at the run's start, or at the first record that is not
+        // done (re-read next time; the id map and claims make the re-read harmless) — but never
+        // before where it stood: a record held back behind the old cursor is still inside the next
+        // run's look-back window as long as the cursor does not move. A historic import only ever
+        // moves the cursor forward, and only when it completed.
+        let position = hold.unwrap_or(until);
         let forward = cursor.as_ref().is_none_or(|c| c.position < position);
-        if incremental || (first_unfinished.is_none() && forward) {
-            let boundary = orders
-                .iter()
-                .filter(|o| first_unfinished.is_none() && o.updated_at == position)
-                .map(boundary_key);
-            let next = Cursor::new(position, boundary, self.clock.now());
-            self.state.put_cursor(conn, FLOW, &next).await?;
-            run.recorder.set_cursor_after(Some(position.to_rfc3339()));
+        if !forward || !(incremental || hold.is_none()) {
+            return Ok(());
         }
+        let boundary = orders
+            .iter()
+            .filter(|o| hold.is_none() && o.updated_at == position)
+            .map(boundary_key);
+        let next = Cursor::new(position, boundary, self.clock.now());
+        self.state.put_cursor(conn, FLOW, &next).await?;
+        run.recorder.set_cursor_after(Some(position.to_rfc3339()));
         Ok(())
     }
 
-    /// Process orders by id (webhooks, manual requests): always fetched fresh.
-    async fn run_ids(&self, run: &mut RunState, ids: &[String]) {
-        run.recorder.record_read(ids.len() as u64);
-        for id in ids {
-            let step = match self.source.fetch_order(id).await {
-                Ok(Some(order)) => self.process_listed(run, order).await,
-                Ok(None) => {
-                    run.recorder.record_skipped(id, "no such order in the shop");
+    /// Process one order by id (a webhook, a manual request): always fetched fresh. When it is booked
+    /// already and credit notes are on, its credit notes are booked too (a webhook-only installation
+    /// has no poll that would read them).
+    async fn process_id(&self, run: &mut RunState, id: &str) -> Step {
+        if run.lease_lost() {
+            return Step::Halt;
+        }
+        let step = match self.source.fetch_order(id).await {
+            Ok(Some(order)) => self.process_listed(run, order).await,
+            Ok(None) => {
+                run.recorder.record_skipped(id, "no such order in the shop");
+                return Step::Done;
+            }
+            Err(e) => {
+                run.recorder.record_error(Some(id), &e);
+                return if e.is_skippable() {
                     Step::Done
-                }
-                Err(e) => {
-                    run.recorder.record_error(Some(id), &e);
-                    if e.is_skippable() {
-                        Step::Done
-                    } else {
-                        Step::Halt
-                    }
-                }
-            };
-            if matches!(step, Step::Halt) {
-                break;
+                } else {
+                    Step::Halt
+                };
+            }
+        };
+        if matches!(step, Step::Done) && self.config.credit_notes && !run.dry_run {
+            let booked = self.state.lookup(&self.connection, ID_ORDER, id).await;
+            if matches!(booked, Ok(Some(_))) {
+                return self.book_credit_notes_of(run, id).await;
             }
         }
+        step
+    }
+
+    /// Work through the inbox, oldest first: an order that is done leaves it, one that is not stays
+    /// (and everything after an order that stopped the run).
+    async fn run_inbox(&self, run: &mut RunState) -> Result<(), SyncError> {
+        let conn = self.connection.as_str();
+        let items = self.state.pending_inbox(conn, FLOW, INBOX_BATCH).await?;
+        run.recorder.record_read(items.len() as u64);
+        for item in items {
+            match self.process_id(run, &item.record_key).await {
+                Step::Done => {
+                    if !run.dry_run {
+                        self.state
+                            .ack_inbox(conn, FLOW, &item.record_key, item.version)
+                            .await?;
+                    }
+                }
+                Step::Deferred => {}
+                Step::Halt => break,
+            }
+        }
+        Ok(())
     }
 
     /// Replay dead letters: each order is fetched fresh and processed as if new; a success marks the
     /// letter replayed, a failure updates it (attempts, next attempt).
     async fn replay(&self, run: &mut RunState, letters: Vec<DeadLetter>) {
         for letter in letters {
+            if run.lease_lost() {
+                return;
+            }
             run.recorder.record_read(1);
             let done = match letter.record_key.split_once('/') {
                 Some(("order", id)) => self.replay_order(run, id).await,
@@ -319,25 +383,13 @@ impl OrdersFlow {
             Step::Deferred => Some(false),
             Step::Done => Some(
                 self.state
-                    .lookup(&self.connection, super::ID_ORDER, &order.source_id)
+                    .lookup(&self.connection, ID_ORDER, &order.source_id)
                     .await
                     .ok()
                     .flatten()
                     .is_some(),
             ),
             Step::Halt => None,
-        }
-    }
-
-    /// Keep the lease while a long run goes on.
-    pub(crate) async fn renew_lease(&self) {
-        let now = self.clock.now();
-        if let Err(e) = self
-            .state
-            .renew_lease(&self.connection, FLOW, &self.worker, self.lease_ttl, now)
-            .await
-        {
-            tracing::warn!(connection = %self.connection, error = %e, "could not renew the orders lease");
         }
     }
 }

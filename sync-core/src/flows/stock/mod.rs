@@ -19,10 +19,11 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use super::lifecycle::Lifecycle;
+use super::lifecycle::{DEFAULT_LEASE_TTL, LeaseWatch, Lifecycle};
 use crate::config::StockConfig;
 use crate::domain::Article;
 use crate::error::{ErrorKind, SyncError};
+use crate::formula::FormulaError;
 use crate::report::{ApiStats, RunRecorder, RunReport};
 use crate::state::{ContentHash, HashOrigin, StateStore};
 use crate::traits::{ArticleRef, ArticleSource, Clock, StockTarget, SystemClock, VariantIndex};
@@ -110,7 +111,7 @@ impl StockFlow {
             state,
             clock: Arc::new(SystemClock),
             worker: format!("worker-{}", uuid::Uuid::new_v4()),
-            lease_ttl: Duration::from_secs(15 * 60),
+            lease_ttl: DEFAULT_LEASE_TTL,
         }
     }
 
@@ -136,7 +137,6 @@ impl StockFlow {
     /// Run the flow once. The error is only for a run that could not start (another worker holds
     /// the lease, the state store is unreachable); everything else is in the report.
     pub async fn run(&self, request: StockRequest) -> Result<RunReport, SyncError> {
-        let started = self.clock.now();
         let lifecycle = Lifecycle {
             state: self.state.as_ref(),
             clock: &self.clock,
@@ -145,20 +145,19 @@ impl StockFlow {
             worker: &self.worker,
             lease_ttl: self.lease_ttl,
         };
-        lifecycle.acquire(started).await?;
-        let result = async {
-            let api_before = self.api_stats();
-            let (run_id, mut recorder) = lifecycle.begin(started, request.dry_run).await?;
-            if let Err(e) = self.sync(&mut recorder, request.dry_run).await {
-                recorder.record_error(None, &e);
-            }
-            lifecycle
-                .finish(run_id, recorder, (api_before, self.api_stats()))
-                .await
-        }
-        .await;
-        lifecycle.release().await;
-        result
+        lifecycle
+            .run(
+                self.clock.now(),
+                request.dry_run,
+                || self.api_stats(),
+                |_, mut recorder, lease| async move {
+                    if let Err(e) = self.sync(&mut recorder, request.dry_run, &lease).await {
+                        recorder.record_error(None, &e);
+                    }
+                    recorder
+                },
+            )
+            .await
     }
 
     fn api_stats(&self) -> ApiStats {
@@ -168,7 +167,12 @@ impl StockFlow {
     }
 
     /// The run's work; an error stops it (recorded by the caller).
-    async fn sync(&self, recorder: &mut RunRecorder, dry_run: bool) -> Result<(), SyncError> {
+    async fn sync(
+        &self,
+        recorder: &mut RunRecorder,
+        dry_run: bool,
+        lease: &LeaseWatch,
+    ) -> Result<(), SyncError> {
         let calculator = self
             .config
             .calculator()
@@ -177,9 +181,17 @@ impl StockFlow {
         recorder.record_read(articles.len() as u64);
         let mut shop: Option<ShopVariants> = None;
         for article in &articles {
+            if lease.lost() {
+                return Err(LeaseWatch::error(FLOW));
+            }
             let key = article.code.as_str();
             let quantity = match calculator.quantity(article) {
                 Ok(q) => q,
+                Err(FormulaError::UnknownColumn { name, .. }) => {
+                    // Every article of an administration has the same columns: one that is missing is
+                    // a configuration error, not a property of this article.
+                    return Err(self.missing_column(&name));
+                }
                 Err(e) => {
                     recorder.record_skipped(key, &format!("stock formula: {e}"));
                     continue;
@@ -204,6 +216,26 @@ impl StockFlow {
             }
         }
         Ok(())
+    }
+
+    /// The configuration error for a quantity column the ledger's articles do not have, naming the
+    /// option that chose it.
+    fn missing_column(&self, name: &str) -> SyncError {
+        let c = &self.config.columns;
+        let option = [
+            ("stock.columns.technical", &c.technical),
+            ("stock.columns.available", &c.available),
+            ("stock.columns.reserved_sales", &c.reserved_sales),
+            ("stock.columns.economic", &c.economic),
+        ]
+        .into_iter()
+        .find(|(_, column)| column.eq_ignore_ascii_case(name))
+        .map_or("stock.formula", |(option, _)| option);
+        SyncError::config(format!(
+            "the stock formula needs the article column `{name}`, which the ledger's articles do not \
+             have: set `{option}` to a quantity column the administration has (or choose another \
+             `stock.formula`)"
+        ))
     }
 
     /// The variant of an article: from the id map, else from the shop's variant list (read once per run

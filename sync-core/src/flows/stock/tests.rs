@@ -170,18 +170,32 @@ async fn formulas_buffers_and_never_below_zero() {
 }
 
 #[tokio::test]
-async fn a_formula_over_an_unknown_column_skips_every_article_and_writes_nothing() {
+async fn a_formula_over_a_column_the_ledger_lacks_fails_the_run_naming_the_column() {
+    // Every article of an administration has the same columns: a missing one is a configuration
+    // error (a failed run that notifies), not a run that "succeeds" having skipped every article.
     let w = World::new().await;
     let config = StockConfig {
         formula: StockFormula::Expression("QTY_TECH - QTY_NOPE".into()),
         ..StockConfig::default()
     };
     let report = w.flow(config).run(StockRequest::default()).await.unwrap();
-    assert_eq!(
-        report.counts.skipped, 3,
-        "every article names the unknown column"
-    );
+    assert_eq!(report.outcome, crate::report::Outcome::Failed, "{report:?}");
+    let fatal = report.fatal_error.expect("a fatal configuration error");
+    assert_eq!(fatal.kind, ErrorKind::Config);
+    assert!(fatal.message.contains("`QTY_NOPE`"), "{}", fatal.message);
+    assert!(fatal.message.contains("stock.formula"), "{}", fatal.message);
     assert!(w.writes().is_empty());
+
+    // A default formula over a renamed column names the option to set.
+    let mut config = StockConfig::default();
+    config.columns.reserved_sales = "QTY_GONE".into();
+    let report = w.flow(config).run(StockRequest::default()).await.unwrap();
+    let fatal = report.fatal_error.expect("a fatal configuration error");
+    assert!(
+        fatal.message.contains("stock.columns.reserved_sales"),
+        "{}",
+        fatal.message
+    );
 }
 
 #[tokio::test]
@@ -245,4 +259,70 @@ async fn stock_tracking_is_switched_on_when_configured() {
     };
     w.flow(config).run(StockRequest::default()).await.unwrap();
     assert_eq!(w.shop.stock_writes()[0].managed, None);
+}
+
+/// An article source whose full scan takes `delay` (a slow relay).
+struct SlowArticles {
+    inner: MemoryArticleSource,
+    delay: Duration,
+}
+
+#[async_trait::async_trait]
+impl crate::traits::ArticleSource for SlowArticles {
+    async fn changed_articles(
+        &self,
+        window: &crate::traits::ReadWindow,
+    ) -> Result<Vec<crate::domain::Article>, crate::error::SyncError> {
+        self.inner.changed_articles(window).await
+    }
+    async fn all_articles(&self) -> Result<Vec<crate::domain::Article>, crate::error::SyncError> {
+        tokio::time::sleep(self.delay).await;
+        self.inner.all_articles().await
+    }
+    async fn article_groups(
+        &self,
+    ) -> Result<Vec<crate::domain::ArticleGroup>, crate::error::SyncError> {
+        self.inner.article_groups().await
+    }
+}
+
+/// Issue 10, "Also": the stock flow never renewed its lease, so a run longer than the lease let a
+/// second worker run the flow at the same time. The shared run lifecycle renews it now.
+#[tokio::test(start_paused = true)]
+async fn a_long_stock_run_keeps_its_lease() {
+    let w = World::new().await;
+    let clock: Arc<dyn crate::traits::Clock> =
+        Arc::new(crate::testing::TokioClock::starting_at(w.clock.now()));
+    let flow = |articles: Arc<dyn crate::traits::ArticleSource>, worker: &str| {
+        StockFlow::new(
+            "shop-1",
+            StockConfig::default(),
+            articles,
+            Arc::new(w.shop.clone()),
+            w.state.clone(),
+        )
+        .with_clock(clock.clone())
+        .with_worker_id(worker)
+    };
+    let slow = flow(
+        Arc::new(SlowArticles {
+            inner: w.articles.clone(),
+            delay: Duration::from_secs(20 * 60),
+        }),
+        "slow",
+    );
+    let other = flow(Arc::new(w.articles.clone()), "other");
+    let slow_run = tokio::spawn(async move { slow.run(StockRequest::default()).await });
+    for minute in 1..20 {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        let error = other.run(StockRequest::default()).await.unwrap_err();
+        assert_eq!(
+            error.kind(),
+            ErrorKind::Conflict,
+            "minute {minute}: {error}"
+        );
+    }
+    let report = slow_run.await.unwrap().unwrap();
+    assert_eq!(report.outcome, Outcome::Success, "{report:?}");
+    assert_eq!(w.writes().len(), 1, "one worker wrote: {:?}", w.writes());
 }

@@ -34,9 +34,8 @@ fn key3(a: &str, b: &str, c: &str) -> Scope3 {
 
 #[derive(Debug, Clone)]
 struct Claim {
-    owner: String,
-    since: DateTime<Utc>,
-    target_id: Option<String>,
+    stored: super::rules::StoredClaim,
+    token: ClaimToken,
 }
 
 /// The state; the per-concern files add its operations.
@@ -51,6 +50,7 @@ struct Inner {
     activity: BTreeMap<i64, ActivityRecord>,
     secrets: BTreeMap<String, SecretString>,
     leases: BTreeMap<Scope2, Lease>,
+    inbox: BTreeMap<Scope3, InboxItem>,
     last_id: i64,
 }
 
@@ -225,21 +225,87 @@ impl StateStore for MemoryStateStore {
             .claim(&self.options, [connection, key, owner], now, true))
     }
 
+    async fn renew_claim(
+        &self,
+        connection: &str,
+        key: &str,
+        token: ClaimToken,
+        hold: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StateError> {
+        Ok(self
+            .inner
+            .lock()
+            .await
+            .renew_claim([connection, key], token, hold, now))
+    }
+
     async fn confirm_claim(
         &self,
         connection: &str,
         key: &str,
+        token: ClaimToken,
         target_id: &str,
-    ) -> Result<(), StateError> {
-        self.inner
+    ) -> Result<bool, StateError> {
+        Ok(self
+            .inner
             .lock()
             .await
-            .confirm_claim([connection, key, target_id]);
-        Ok(())
+            .confirm_claim([connection, key, target_id], token))
     }
 
-    async fn release_claim(&self, connection: &str, key: &str) -> Result<bool, StateError> {
-        Ok(self.inner.lock().await.release_claim(connection, key))
+    async fn release_claim(
+        &self,
+        connection: &str,
+        key: &str,
+        token: ClaimToken,
+    ) -> Result<bool, StateError> {
+        Ok(self
+            .inner
+            .lock()
+            .await
+            .release_claim(connection, key, token))
+    }
+
+    async fn enqueue(
+        &self,
+        connection: &str,
+        flow: &str,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StateError> {
+        Ok(self
+            .inner
+            .lock()
+            .await
+            .enqueue([connection, flow, key], now))
+    }
+
+    async fn pending_inbox(
+        &self,
+        connection: &str,
+        flow: &str,
+        limit: usize,
+    ) -> Result<Vec<InboxItem>, StateError> {
+        Ok(self
+            .inner
+            .lock()
+            .await
+            .pending_inbox(connection, flow, limit))
+    }
+
+    async fn ack_inbox(
+        &self,
+        connection: &str,
+        flow: &str,
+        key: &str,
+        version: i64,
+    ) -> Result<bool, StateError> {
+        Ok(self
+            .inner
+            .lock()
+            .await
+            .ack_inbox([connection, flow, key], version))
     }
 
     async fn put_dead_letter(&self, letter: &NewDeadLetter) -> Result<DeadLetter, StateError> {
@@ -383,6 +449,10 @@ impl StateStore for MemoryStateStore {
             .lock()
             .await
             .release_lease([connection, flow, holder]))
+    }
+
+    fn claim_stale_after(&self) -> Duration {
+        self.options.claim_stale_after
     }
 
     async fn stats(&self) -> Result<StoreStats, StateError> {

@@ -27,6 +27,7 @@ impl Inner {
         connections.extend(self.runs.values().map(|r| r.connection.as_str()));
         connections.extend(self.activity.values().map(|a| a.entry.connection.as_str()));
         connections.extend(self.leases.keys().map(|(c, _)| c.as_str()));
+        connections.extend(self.inbox.keys().map(|(c, _, _)| c.as_str()));
         connections.into_iter().map(str::to_owned).collect()
     }
 
@@ -35,7 +36,7 @@ impl Inner {
         let done = self
             .claims
             .values()
-            .filter(|c| c.target_id.is_some())
+            .filter(|c| c.stored.target_id.is_some())
             .count();
         let pending = self
             .dead_letters
@@ -83,8 +84,13 @@ impl Inner {
         summary.claims_in_flight = self
             .claims
             .iter()
-            .filter(|((c, _), claim)| c == connection && claim.target_id.is_none())
+            .filter(|((c, _), claim)| c == connection && claim.stored.target_id.is_none())
             .count() as u64;
+        for (c, flow, _) in self.inbox.keys() {
+            if c == connection {
+                *summary.inbox.entry(flow.clone()).or_default() += 1;
+            }
+        }
         for letter in self.dead_letters.values() {
             if letter.connection == connection && letter.status == DeadLetterStatus::Pending {
                 *summary

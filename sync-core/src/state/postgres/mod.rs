@@ -262,17 +262,72 @@ impl StateStore for PostgresStateStore {
         .await
     }
 
+    async fn renew_claim(
+        &self,
+        connection: &str,
+        key: &str,
+        token: ClaimToken,
+        hold: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StateError> {
+        coordination::renew_claim(
+            &self.client().await?,
+            &self.options,
+            [connection, key],
+            token,
+            hold,
+            now,
+        )
+        .await
+    }
+
     async fn confirm_claim(
         &self,
         connection: &str,
         key: &str,
+        token: ClaimToken,
         target_id: &str,
-    ) -> Result<(), StateError> {
-        coordination::confirm_claim(&self.client().await?, [connection, key, target_id]).await
+    ) -> Result<bool, StateError> {
+        coordination::confirm_claim(&self.client().await?, [connection, key, target_id], token)
+            .await
     }
 
-    async fn release_claim(&self, connection: &str, key: &str) -> Result<bool, StateError> {
-        coordination::release_claim(&self.client().await?, connection, key).await
+    async fn release_claim(
+        &self,
+        connection: &str,
+        key: &str,
+        token: ClaimToken,
+    ) -> Result<bool, StateError> {
+        coordination::release_claim(&self.client().await?, [connection, key], token).await
+    }
+
+    async fn enqueue(
+        &self,
+        connection: &str,
+        flow: &str,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StateError> {
+        coordination::enqueue(&self.client().await?, [connection, flow, key], now).await
+    }
+
+    async fn pending_inbox(
+        &self,
+        connection: &str,
+        flow: &str,
+        limit: usize,
+    ) -> Result<Vec<InboxItem>, StateError> {
+        coordination::pending_inbox(&self.client().await?, [connection, flow], limit).await
+    }
+
+    async fn ack_inbox(
+        &self,
+        connection: &str,
+        flow: &str,
+        key: &str,
+        version: i64,
+    ) -> Result<bool, StateError> {
+        coordination::ack_inbox(&self.client().await?, [connection, flow, key], version).await
     }
 
     async fn put_dead_letter(&self, letter: &NewDeadLetter) -> Result<DeadLetter, StateError> {
@@ -376,8 +431,14 @@ impl StateStore for PostgresStateStore {
         ttl: Duration,
         now: DateTime<Utc>,
     ) -> Result<Option<Lease>, StateError> {
-        coordination::acquire_lease(&self.client().await?, [connection, flow, holder], ttl, now)
-            .await
+        coordination::acquire_lease(
+            &self.client().await?,
+            &self.options,
+            [connection, flow, holder],
+            ttl,
+            now,
+        )
+        .await
     }
 
     async fn renew_lease(
@@ -388,7 +449,14 @@ impl StateStore for PostgresStateStore {
         ttl: Duration,
         now: DateTime<Utc>,
     ) -> Result<Option<Lease>, StateError> {
-        coordination::renew_lease(&self.client().await?, [connection, flow, holder], ttl, now).await
+        coordination::renew_lease(
+            &self.client().await?,
+            &self.options,
+            [connection, flow, holder],
+            ttl,
+            now,
+        )
+        .await
     }
 
     async fn release_lease(
@@ -398,6 +466,10 @@ impl StateStore for PostgresStateStore {
         holder: &str,
     ) -> Result<bool, StateError> {
         coordination::release_lease(&self.client().await?, [connection, flow, holder]).await
+    }
+
+    fn claim_stale_after(&self) -> Duration {
+        self.options.claim_stale_after
     }
 
     async fn stats(&self) -> Result<StoreStats, StateError> {

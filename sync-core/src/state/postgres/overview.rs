@@ -73,6 +73,7 @@ pub(super) async fn summary(
         id_links: counts_by_name(c, sql::ID_LINKS_PER_KIND, connection).await?,
         content_hashes: counts_by_name(c, sql::HASHES_PER_KIND, connection).await?,
         claims_in_flight,
+        inbox: counts_by_name(c, sql::INBOX_OF, connection).await?,
         dead_letters_pending: counts_by_name(c, sql::DEAD_LETTERS_PENDING_OF, connection).await?,
         last_runs,
         leases,

@@ -22,6 +22,7 @@ use super::{StateError, StateStore};
 mod coordination;
 mod journal;
 mod keyed;
+mod lease_locks;
 mod overview;
 mod rows;
 mod setup;
@@ -32,6 +33,7 @@ pub struct SqliteStateStore {
     conn: Arc<Mutex<Connection>>,
     options: Arc<StoreOptions>,
     location: Arc<str>,
+    lease_locks: Arc<lease_locks::LeaseLocks>,
 }
 
 impl fmt::Debug for SqliteStateStore {
@@ -57,13 +59,14 @@ impl SqliteStateStore {
     ) -> Result<Self, StateError> {
         let path: PathBuf = path.as_ref().to_owned();
         let location = path.display().to_string();
+        let locks = lease_locks::LeaseLocks::new(Some(&path));
         let conn = tokio::task::spawn_blocking(move || {
             let mut conn = Connection::open(&path)?;
             setup::prepare(&mut conn)?;
             Ok::<_, StateError>(conn)
         })
         .await??;
-        Ok(Self::from_connection(conn, options, location))
+        Ok(Self::from_connection(conn, options, location, locks))
     }
 
     /// A fresh private in-memory database with default options (gone when the store is dropped).
@@ -79,14 +82,26 @@ impl SqliteStateStore {
             Ok::<_, StateError>(conn)
         })
         .await??;
-        Ok(Self::from_connection(conn, options, ":memory:".into()))
+        let locks = lease_locks::LeaseLocks::new(None);
+        Ok(Self::from_connection(
+            conn,
+            options,
+            ":memory:".into(),
+            locks,
+        ))
     }
 
-    fn from_connection(conn: Connection, options: StoreOptions, location: String) -> Self {
+    fn from_connection(
+        conn: Connection,
+        options: StoreOptions,
+        location: String,
+        lease_locks: lease_locks::LeaseLocks,
+    ) -> Self {
         SqliteStateStore {
             conn: Arc::new(Mutex::new(conn)),
             options: Arc::new(options),
             location: location.into(),
+            lease_locks: Arc::new(lease_locks),
         }
     }
 
@@ -248,23 +263,75 @@ impl StateStore for SqliteStateStore {
         })
     }
 
+    async fn renew_claim(
+        &self,
+        connection: &str,
+        key: &str,
+        token: ClaimToken,
+        hold: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StateError> {
+        blocking!(self, (connection, key), |c, _| {
+            coordination::renew_claim(c, [&connection, &key], token, hold, now)
+        })
+    }
+
     async fn confirm_claim(
         &self,
         connection: &str,
         key: &str,
+        token: ClaimToken,
         target_id: &str,
-    ) -> Result<(), StateError> {
+    ) -> Result<bool, StateError> {
         blocking!(self, (connection, key, target_id), |c, _| {
-            coordination::confirm_claim(c, [&connection, &key, &target_id])
+            coordination::confirm_claim(c, [&connection, &key, &target_id], token)
         })
     }
 
-    async fn release_claim(&self, connection: &str, key: &str) -> Result<bool, StateError> {
-        blocking!(self, (connection, key), |c, _| coordination::release_claim(
-            c,
-            &connection,
-            &key
-        ))
+    async fn release_claim(
+        &self,
+        connection: &str,
+        key: &str,
+        token: ClaimToken,
+    ) -> Result<bool, StateError> {
+        blocking!(self, (connection, key), |c, _| {
+            coordination::release_claim(c, [&connection, &key], token)
+        })
+    }
+
+    async fn enqueue(
+        &self,
+        connection: &str,
+        flow: &str,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StateError> {
+        blocking!(self, (connection, flow, key), |c, _| {
+            coordination::enqueue(c, [&connection, &flow, &key], now)
+        })
+    }
+
+    async fn pending_inbox(
+        &self,
+        connection: &str,
+        flow: &str,
+        limit: usize,
+    ) -> Result<Vec<InboxItem>, StateError> {
+        blocking!(self, (connection, flow), |c, _| {
+            coordination::pending_inbox(c, [&connection, &flow], limit)
+        })
+    }
+
+    async fn ack_inbox(
+        &self,
+        connection: &str,
+        flow: &str,
+        key: &str,
+        version: i64,
+    ) -> Result<bool, StateError> {
+        blocking!(self, (connection, flow, key), |c, _| {
+            coordination::ack_inbox(c, [&connection, &flow, &key], version)
+        })
     }
 
     async fn put_dead_letter(&self, letter: &NewDeadLetter) -> Result<DeadLetter, StateError> {
@@ -378,8 +445,9 @@ impl StateStore for SqliteStateStore {
         ttl: Duration,
         now: DateTime<Utc>,
     ) -> Result<Option<Lease>, StateError> {
+        let locks = Arc::clone(&self.lease_locks);
         blocking!(self, (connection, flow, holder), |c, _| {
-            coordination::acquire_lease(c, [&connection, &flow, &holder], ttl, now)
+            coordination::acquire_lease(c, &locks, [&connection, &flow, &holder], ttl, now)
         })
     }
 
@@ -391,8 +459,9 @@ impl StateStore for SqliteStateStore {
         ttl: Duration,
         now: DateTime<Utc>,
     ) -> Result<Option<Lease>, StateError> {
+        let locks = Arc::clone(&self.lease_locks);
         blocking!(self, (connection, flow, holder), |c, _| {
-            coordination::renew_lease(c, [&connection, &flow, &holder], ttl, now)
+            coordination::renew_lease(c, &locks, [&connection, &flow, &holder], ttl, now)
         })
     }
 
@@ -402,9 +471,14 @@ impl StateStore for SqliteStateStore {
         flow: &str,
         holder: &str,
     ) -> Result<bool, StateError> {
+        let locks = Arc::clone(&self.lease_locks);
         blocking!(self, (connection, flow, holder), |c, _| {
-            coordination::release_lease(c, [&connection, &flow, &holder])
+            coordination::release_lease(c, &locks, [&connection, &flow, &holder])
         })
+    }
+
+    fn claim_stale_after(&self) -> Duration {
+        self.options.claim_stale_after
     }
 
     async fn stats(&self) -> Result<StoreStats, StateError> {

@@ -67,6 +67,7 @@ pub(super) fn summary(
         id_links: counts_by_name(conn, sql::ID_LINKS_PER_KIND, [connection])?,
         content_hashes: counts_by_name(conn, sql::HASHES_PER_KIND, [connection])?,
         claims_in_flight,
+        inbox: counts_by_name(conn, sql::INBOX_OF, [connection])?,
         dead_letters_pending: counts_by_name(conn, sql::DEAD_LETTERS_PENDING_OF, [connection])?,
         last_runs,
         leases,

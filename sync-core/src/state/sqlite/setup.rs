@@ -64,3 +64,40 @@ fn migrate(conn: &mut Connection) -> Result<(), StateError> {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{ClaimOutcome, SqliteStateStore, StateStore};
+
+    /// An unconfirmed claim written before claims had tokens and stale times (version 1) counts as
+    /// stale after the upgrade: whoever meets it looks the record up before taking it over.
+    #[tokio::test]
+    async fn claims_from_version_1_are_stale_after_the_upgrade() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(CREATE_MIGRATIONS_TABLE).unwrap();
+            conn.execute_batch(migrations::SQLITE[0].sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, 'initial', 'x')",
+                [],
+            )
+            .unwrap();
+            let now = Utc::now().timestamp_micros();
+            conn.execute(
+                "INSERT INTO claims (connection, claim_key, owner, since) VALUES ('c', 'order:1', 'old', ?1)",
+                [now],
+            )
+            .unwrap();
+        }
+        let store = SqliteStateStore::open(&path).await.unwrap();
+        assert_eq!(store.stats().await.unwrap().schema_version, Some(2));
+        let outcome = store
+            .try_claim("c", "order:1", "new", Utc::now())
+            .await
+            .unwrap();
+        assert!(matches!(outcome, ClaimOutcome::Stale { .. }), "{outcome:?}");
+    }
+}

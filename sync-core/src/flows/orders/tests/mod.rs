@@ -786,6 +786,7 @@ async fn credit_notes_of_booked_orders_are_booked_once() {
         source_id: "CN1".into(),
         number: "CRN00001".into(),
         date: t(10, 0).date_naive(),
+        updated_at: Some(w.clock.now()),
         order_source_id: Some("ORD1".into()),
         order_number: Some("ORD1".into()),
         lines: vec![order.lines[0].clone()],
@@ -897,3 +898,5 @@ async fn a_net_administration_gets_unit_prices_excluding_vat() {
     );
     assert_eq!(doc.total_excl, dec!(25.00));
 }
+
+mod exactly_once;
