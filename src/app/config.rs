@@ -121,6 +121,10 @@ pub struct StateSection {
     pub redact_personal_data: bool,
     /// How long activity-log payloads are kept (`koppel log purge`, and daily in `serve`).
     pub retention: HumanDuration,
+    /// How long a record's claim lasts without a renewal before another worker may take it over
+    /// (default 15 minutes; claims are renewed four times per period while their record is
+    /// processed). After a worker crashed, the record it was writing waits this long.
+    pub claim_stale_after: HumanDuration,
 }
 
 impl Default for StateSection {
@@ -129,6 +133,7 @@ impl Default for StateSection {
             url: "sqlite://koppel.db".to_owned(),
             redact_personal_data: false,
             retention: HumanDuration(std::time::Duration::from_secs(90 * 86_400)),
+            claim_stale_after: HumanDuration(std::time::Duration::from_secs(15 * 60)),
         }
     }
 }

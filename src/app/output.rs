@@ -88,6 +88,9 @@ pub fn render_reports(reports: &[RunReport]) -> String {
         }
     }
     for r in reports {
+        for warning in &r.warnings {
+            let _ = writeln!(out, "\n{}/{}: {warning}", r.connection, r.flow);
+        }
         if let Some(fatal) = &r.fatal_error {
             let _ = writeln!(out, "\n{}/{}: run failed: {fatal}", r.connection, r.flow);
         }

@@ -79,7 +79,9 @@ impl std::fmt::Debug for Runtime {
 
 /// Open the configured state store.
 pub async fn open_state(section: &StateSection) -> anyhow::Result<Arc<dyn StateStore>> {
-    let options = StoreOptions::default().with_redact_personal_data(section.redact_personal_data);
+    let options = StoreOptions::default()
+        .with_redact_personal_data(section.redact_personal_data)
+        .with_claim_stale_after(section.claim_stale_after.get());
     sync_core::state::open_with(&section.url, options)
         .await
         .with_context(|| "cannot open the state store ([state] url)".to_string())

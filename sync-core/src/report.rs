@@ -28,6 +28,9 @@ pub enum Outcome {
     Partial,
     /// The run stopped on a fatal error, or no record succeeded while some failed.
     Failed,
+    /// The run did not start because another worker is running the flow right now. Not a failure:
+    /// that worker does the work (see [`RunReport::busy`]).
+    Skipped,
 }
 
 impl std::fmt::Display for Outcome {
@@ -36,6 +39,7 @@ impl std::fmt::Display for Outcome {
             Self::Success => "success",
             Self::Partial => "partial",
             Self::Failed => "failed",
+            Self::Skipped => "skipped",
         })
     }
 }
@@ -185,6 +189,27 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// The report of a run that did not start because another worker holds the flow's lease
+    /// (the retryable `conflict` error a flow's `run` answers with then): outcome
+    /// [`Skipped`](Outcome::Skipped), the reason as its warning, nothing counted.
+    pub fn busy(
+        connection: &str,
+        flow: &str,
+        clock: std::sync::Arc<dyn crate::traits::Clock>,
+        reason: &str,
+    ) -> RunReport {
+        let mut recorder = RunRecorder::new(connection, flow, clock);
+        recorder.record_warning(reason);
+        let mut report = recorder.finish();
+        report.outcome = Outcome::Skipped;
+        report
+    }
+
+    /// Whether this is the report of a run that did not start because the flow was busy.
+    pub fn is_busy(&self) -> bool {
+        self.outcome == Outcome::Skipped
+    }
+
     /// The run's duration.
     pub fn duration(&self) -> chrono::TimeDelta {
         self.finished_at - self.started_at

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use sync_core::error::SyncError;
+use sync_core::error::{ErrorKind, SyncError};
 use sync_core::flows::{Intake, RunRequest, StockRequest};
 use sync_core::report::{RunRecorder, RunReport};
 
@@ -89,11 +89,14 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             dry_run: args.dry_run,
         };
         for report in run_connection(connection, flows, &request, !args.json).await {
-            let pending = pending_before
-                .get(report.flow.as_str())
-                .cloned()
-                .unwrap_or_default();
-            monitor.observe(&report, &pending).await;
+            // A flow busy in another worker is not a run of this one: nothing to count or notify.
+            if !report.is_busy() {
+                let pending = pending_before
+                    .get(report.flow.as_str())
+                    .cloned()
+                    .unwrap_or_default();
+                monitor.observe(&report, &pending).await;
+            }
             reports.push(report);
         }
     }
@@ -127,7 +130,7 @@ pub async fn run_connection(
             .orders
             .run(request.clone())
             .await
-            .unwrap_or_else(|e| failed_report(name, ORDERS, &e));
+            .unwrap_or_else(|e| not_started_report(name, ORDERS, &e));
         if let Some(s) = spinner {
             s.finish_and_clear();
         }
@@ -141,13 +144,28 @@ pub async fn run_connection(
                 dry_run: request.dry_run,
             })
             .await
-            .unwrap_or_else(|e| failed_report(name, STOCK, &e));
+            .unwrap_or_else(|e| not_started_report(name, STOCK, &e));
         if let Some(s) = spinner {
             s.finish_and_clear();
         }
         reports.push(report);
     }
     reports
+}
+
+/// The report of a run that did not start: busy (another worker runs the flow right now — not a
+/// failure), else failed.
+pub fn not_started_report(connection: &str, flow: &str, error: &SyncError) -> RunReport {
+    if error.kind() == ErrorKind::Conflict {
+        RunReport::busy(
+            connection,
+            flow,
+            Arc::new(sync_core::traits::SystemClock),
+            &format!("{}; skipped", error.message()),
+        )
+    } else {
+        failed_report(connection, flow, error)
+    }
 }
 
 /// A report for a run that could not start.

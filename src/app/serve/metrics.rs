@@ -20,6 +20,8 @@ pub enum WebhookResult {
     Ignored,
     /// Verified, but already queued or delivered moments ago.
     Duplicate,
+    /// Verified, but the state store could not keep it: answered 503 so Lightspeed delivers it again.
+    Unavailable,
 }
 
 impl WebhookResult {
@@ -30,15 +32,17 @@ impl WebhookResult {
             Self::Rejected => "rejected",
             Self::Ignored => "ignored",
             Self::Duplicate => "duplicate",
+            Self::Unavailable => "unavailable",
         }
     }
 
     /// Every result, in label order.
-    pub const ALL: [WebhookResult; 4] = [
+    pub const ALL: [WebhookResult; 5] = [
         Self::Accepted,
         Self::Duplicate,
         Self::Ignored,
         Self::Rejected,
+        Self::Unavailable,
     ];
 }
 

@@ -179,6 +179,8 @@ pub async fn start_on(config: KoppelConfig, listener: TcpListener) -> anyhow::Re
         tasks.push(tokio::spawn(webhooks::worker(
             c.runner.clone(),
             c.queue.clone(),
+            shared.runtime.state.clone(),
+            orders.schedule.is_none(),
             stopped.clone(),
         )));
         match orders.schedule {
@@ -189,7 +191,7 @@ pub async fn start_on(config: KoppelConfig, listener: TcpListener) -> anyhow::Re
             ))),
             None => tracing::info!(
                 connection = c.name(),
-                "the orders flow has no schedule: it runs on webhooks only"
+                "the orders flow has no schedule: it runs on webhooks only (dead letters are retried when due)"
             ),
         }
     }

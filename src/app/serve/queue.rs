@@ -1,11 +1,13 @@
-//! The per-connection queue of order ids pushed by webhooks, with its de-duplication.
+//! The per-connection webhook doorbell: de-duplication of repeated deliveries and the wake-up of the
+//! connection's worker.
 //!
-//! Two rules keep the work small: an id already waiting is not queued twice, and an identical
+//! The order ids themselves wait in the state store's inbox (durable, so a crash loses none; an id
+//! already waiting is not queued twice there). This keeps only what is cheap to lose: an identical
 //! delivery (same shop, event, id and `updatedAt`) seen within [`RECENT_WINDOW`] is dropped, as
-//! Lightspeed (and a proxy in between) may deliver the same event more than once. Neither rule is
+//! Lightspeed (and a proxy in between) may deliver the same event more than once. The rule is not
 //! needed for correctness: the flow re-fetches every order and never books one twice.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -31,125 +33,78 @@ pub struct DeliveryKey {
     pub updated_at: Option<String>,
 }
 
-/// What [`OrderQueue::offer`] did with an id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Offer {
-    /// Queued for the worker.
-    Queued,
-    /// The id is already waiting; nothing added.
-    AlreadyQueued,
-    /// The same delivery came moments ago; dropped.
-    Duplicate,
-}
-
-/// The queue's bookkeeping, without locking or waking (so it is easy to test).
+/// The de-duplication bookkeeping, without locking or waking (so it is easy to test).
 #[derive(Debug, Default)]
-struct Pending {
-    order: VecDeque<String>,
-    waiting: HashSet<String>,
-    recent: HashMap<DeliveryKey, Instant>,
-    recent_order: VecDeque<(Instant, DeliveryKey)>,
+struct Recent {
+    seen: HashMap<DeliveryKey, Instant>,
+    order: VecDeque<(Instant, DeliveryKey)>,
 }
 
-impl Pending {
+impl Recent {
     fn forget_old(&mut self, now: Instant) {
-        while let Some((at, _)) = self.recent_order.front() {
+        while let Some((at, _)) = self.order.front() {
             let expired = now.saturating_duration_since(*at) >= RECENT_WINDOW;
-            if !expired && self.recent_order.len() <= MAX_RECENT {
+            if !expired && self.order.len() <= MAX_RECENT {
                 break;
             }
-            if let Some((at, key)) = self.recent_order.pop_front()
-                && self.recent.get(&key) == Some(&at)
+            if let Some((at, key)) = self.order.pop_front()
+                && self.seen.get(&key) == Some(&at)
             {
-                self.recent.remove(&key);
+                self.seen.remove(&key);
             }
         }
     }
 
-    fn offer(&mut self, key: DeliveryKey, now: Instant) -> Offer {
+    /// Whether the same delivery was seen moments ago.
+    fn seen(&mut self, key: &DeliveryKey, now: Instant) -> bool {
         self.forget_old(now);
-        if self.recent.contains_key(&key) {
-            return Offer::Duplicate;
-        }
-        let id = key.id.clone();
-        self.recent.insert(key.clone(), now);
-        self.recent_order.push_back((now, key));
-        if self.waiting.contains(&id) {
-            return Offer::AlreadyQueued;
-        }
-        self.waiting.insert(id.clone());
-        self.order.push_back(id);
-        Offer::Queued
+        self.seen.contains_key(key)
     }
 
-    fn take(&mut self, max: usize) -> Vec<String> {
-        let n = max.min(self.order.len());
-        let batch: Vec<String> = self.order.drain(..n).collect();
-        for id in &batch {
-            self.waiting.remove(id);
-        }
-        batch
-    }
-
-    fn requeue(&mut self, ids: Vec<String>) {
-        for id in ids.into_iter().rev() {
-            if self.waiting.insert(id.clone()) {
-                self.order.push_front(id);
-            }
-        }
+    /// Remember a delivery that was put in the inbox.
+    fn remember(&mut self, key: DeliveryKey, now: Instant) {
+        self.forget_old(now);
+        self.seen.insert(key.clone(), now);
+        self.order.push_back((now, key));
     }
 }
 
-/// Order ids waiting for a connection's webhook worker.
+/// A connection's webhook doorbell.
 #[derive(Debug, Default)]
 pub struct OrderQueue {
-    pending: Mutex<Pending>,
+    recent: Mutex<Recent>,
     wake: Notify,
 }
 
 impl OrderQueue {
-    /// An empty queue.
+    /// A doorbell with nothing seen yet.
     pub fn new() -> Self {
         Self::default()
     }
 
-    fn pending(&self) -> MutexGuard<'_, Pending> {
+    fn recent(&self) -> MutexGuard<'_, Recent> {
         // Poisoning only follows a panic mid-update of plain collections; they stay consistent
-        // enough to go on (at worst an id is run twice, which the flow tolerates).
-        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+        // enough to go on (at worst a delivery is processed twice, which the flow tolerates).
+        self.recent.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Offer a delivery's order id; wakes the worker when it was queued.
-    pub fn offer(&self, key: DeliveryKey) -> Offer {
-        let offer = self.pending().offer(key, Instant::now());
-        if offer == Offer::Queued {
-            self.wake.notify_one();
-        }
-        offer
+    /// Whether the same delivery came moments ago (then it is dropped).
+    pub fn seen_recently(&self, key: &DeliveryKey) -> bool {
+        self.recent().seen(key, Instant::now())
     }
 
-    /// Take up to `max` waiting ids, oldest first.
-    pub fn take(&self, max: usize) -> Vec<String> {
-        self.pending().take(max)
+    /// Remember a delivery once it is safely in the inbox (one that could not be stored is not
+    /// remembered, so Lightspeed's retry of it is taken).
+    pub fn remember(&self, key: DeliveryKey) {
+        self.recent().remember(key, Instant::now());
     }
 
-    /// Put ids back at the front (after a run could not start); ids waiting already stay put.
-    pub fn requeue(&self, ids: Vec<String>) {
-        self.pending().requeue(ids);
+    /// Wake the worker: something was put in the inbox.
+    pub fn ring(&self) {
         self.wake.notify_one();
     }
 
-    /// How many ids are waiting.
-    pub fn len(&self) -> usize {
-        self.pending().order.len()
-    }
-
-    /// Whether nothing is waiting.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Wait until something was queued (returns at once when a wake-up is pending).
+    /// Wait until the worker is woken (returns at once when a wake-up is pending).
     pub async fn notified(&self) {
         self.wake.notified().await;
     }
@@ -170,86 +125,50 @@ mod tests {
 
     #[test]
     fn identical_deliveries_are_dropped_within_the_window() {
-        let mut p = Pending::default();
+        let mut r = Recent::default();
         let t0 = Instant::now();
-        assert_eq!(p.offer(key("1", "a"), t0), Offer::Queued);
-        assert_eq!(p.offer(key("1", "a"), t0), Offer::Duplicate);
-        assert_eq!(p.take(10), vec!["1".to_owned()]);
-        // Still a duplicate after the worker took it, within the window…
-        assert_eq!(
-            p.offer(key("1", "a"), t0 + Duration::from_secs(60)),
-            Offer::Duplicate
-        );
-        // …but not after it.
-        assert_eq!(p.offer(key("1", "a"), t0 + RECENT_WINDOW), Offer::Queued);
-    }
-
-    #[test]
-    fn a_waiting_id_is_not_queued_twice_but_a_new_change_after_the_take_is() {
-        let mut p = Pending::default();
-        let t0 = Instant::now();
-        assert_eq!(p.offer(key("1", "a"), t0), Offer::Queued);
-        assert_eq!(p.offer(key("1", "b"), t0), Offer::AlreadyQueued);
-        assert_eq!(p.offer(key("2", "a"), t0), Offer::Queued);
-        assert_eq!(p.take(1), vec!["1".to_owned()]);
-        assert_eq!(p.offer(key("1", "c"), t0), Offer::Queued, "changed again");
-        assert_eq!(p.take(10), vec!["2".to_owned(), "1".to_owned()]);
-        assert!(p.take(10).is_empty());
+        assert!(!r.seen(&key("1", "a"), t0));
+        r.remember(key("1", "a"), t0);
+        assert!(r.seen(&key("1", "a"), t0));
+        assert!(r.seen(&key("1", "a"), t0 + Duration::from_secs(60)));
+        assert!(!r.seen(&key("1", "a"), t0 + RECENT_WINDOW));
+        assert!(!r.seen(&key("1", "b"), t0), "a new change");
     }
 
     #[test]
     fn other_events_and_shops_are_different_deliveries() {
-        let mut p = Pending::default();
+        let mut r = Recent::default();
         let t0 = Instant::now();
-        assert_eq!(p.offer(key("1", "a"), t0), Offer::Queued);
-        p.take(10);
+        r.remember(key("1", "a"), t0);
         let mut created = key("1", "a");
         created.event = "orders/created".into();
-        assert_eq!(p.offer(created, t0), Offer::Queued);
-        p.take(10);
+        assert!(!r.seen(&created, t0));
         let mut other_shop = key("1", "a");
         other_shop.shop = "1".into();
-        assert_eq!(p.offer(other_shop, t0), Offer::Queued);
-    }
-
-    #[test]
-    fn requeued_ids_go_first_and_are_not_doubled() {
-        let mut p = Pending::default();
-        let t0 = Instant::now();
-        p.offer(key("1", "a"), t0);
-        p.offer(key("2", "a"), t0);
-        let batch = p.take(10);
-        p.offer(key("3", "a"), t0);
-        p.offer(key("2", "b"), t0);
-        p.requeue(batch);
-        assert_eq!(p.take(10), vec!["1", "3", "2"]);
+        assert!(!r.seen(&other_shop, t0));
     }
 
     #[test]
     fn memory_is_bounded() {
-        let mut p = Pending::default();
+        let mut r = Recent::default();
         let t0 = Instant::now();
         for i in 0..(MAX_RECENT + 50) {
-            p.offer(key(&i.to_string(), "a"), t0);
+            r.remember(key(&i.to_string(), "a"), t0);
         }
-        p.forget_old(t0);
-        assert!(p.recent.len() <= MAX_RECENT);
-        assert_eq!(p.recent.len(), p.recent_order.len());
+        r.forget_old(t0);
+        assert!(r.seen.len() <= MAX_RECENT);
+        assert_eq!(r.seen.len(), r.order.len());
     }
 
     #[tokio::test(start_paused = true)]
-    async fn offering_wakes_the_worker() {
+    async fn ringing_wakes_the_worker() {
         let q = std::sync::Arc::new(OrderQueue::new());
         let waiter = tokio::spawn({
             let q = q.clone();
-            async move {
-                q.notified().await;
-                q.take(10)
-            }
+            async move { q.notified().await }
         });
         tokio::task::yield_now().await;
-        assert_eq!(q.offer(key("9", "a")), Offer::Queued);
-        assert_eq!(waiter.await.unwrap(), vec!["9".to_owned()]);
-        assert!(q.is_empty());
+        q.ring();
+        waiter.await.unwrap();
     }
 }

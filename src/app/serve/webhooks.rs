@@ -1,5 +1,6 @@
-//! `POST /webhooks/lightspeed`: verify, decide, queue, answer at once; the per-connection worker
-//! that books what was queued; and registering the shop's webhooks on start.
+//! `POST /webhooks/lightspeed`: verify, decide, put the order id in the state store's inbox, answer;
+//! the per-connection worker that books what the inbox holds; and registering the shop's webhooks
+//! on start.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,20 +15,19 @@ use lightspeed_client::models::{
 };
 use lightspeed_client::webhook::{WebhookError, WebhookEvent, WebhookPayload, verify_signature};
 use sync_core::error::ErrorKind;
+use sync_core::flows::orders::FLOW as ORDERS;
 use sync_core::flows::{Intake, RunRequest};
+use sync_core::state::StateStore;
 use tokio::sync::watch;
 
 use super::metrics::WebhookResult;
-use super::queue::{DeliveryKey, Offer, OrderQueue};
+use super::queue::{DeliveryKey, OrderQueue};
 use super::runner::{FlowRunner, Trigger};
 use super::shared::{ServedConnection, Shared};
 use crate::app::runtime::ConnectionRuntime;
 
 /// The path Lightspeed posts to.
 pub const PATH: &str = "/webhooks/lightspeed";
-
-/// How many queued orders one run takes at most.
-const MAX_BATCH: usize = 100;
 
 /// How long the worker waits before trying again when another process holds the flow's lease.
 const CONFLICT_RETRY: Duration = Duration::from_secs(5);
@@ -105,17 +105,37 @@ pub async fn receive(
         updated_at: order.updated_at.map(|t| t.to_rfc3339()),
     };
     let order_id = key.id.clone();
-    let (result, status) = match connection.queue.offer(key) {
-        Offer::Queued => (WebhookResult::Accepted, "accepted"),
-        Offer::AlreadyQueued | Offer::Duplicate => (WebhookResult::Duplicate, "duplicate"),
-    };
-    tracing::info!(connection = name, event = %event.event, order = %order_id, result = status, "webhook");
-    metrics.record_webhook(Some(name), result);
-    answer(StatusCode::OK, status)
+    if connection.queue.seen_recently(&key) {
+        tracing::info!(connection = name, event = %event.event, order = %order_id, result = "duplicate", "webhook");
+        metrics.record_webhook(Some(name), WebhookResult::Duplicate);
+        return answer(StatusCode::OK, "duplicate");
+    }
+    // The 2xx promises the order is not lost: it is only sent once the id is in the state store.
+    match shared
+        .state()
+        .enqueue(name, ORDERS, &order_id, chrono::Utc::now())
+        .await
+    {
+        Ok(queued) => {
+            connection.queue.remember(key);
+            connection.queue.ring();
+            let (result, status) = if queued {
+                (WebhookResult::Accepted, "accepted")
+            } else {
+                (WebhookResult::Duplicate, "duplicate")
+            };
+            tracing::info!(connection = name, event = %event.event, order = %order_id, result = status, "webhook");
+            metrics.record_webhook(Some(name), result);
+            answer(StatusCode::OK, status)
+        }
+        Err(e) => {
+            tracing::warn!(connection = name, order = %order_id, error = %e, "webhook not stored; answered 503 so Lightspeed delivers it again");
+            metrics.record_webhook(Some(name), WebhookResult::Unavailable);
+            answer(StatusCode::SERVICE_UNAVAILABLE, "try again")
+        }
+    }
 }
 
-/// Why a delivery could not be read, without quoting its body (decode errors carry the start of
-/// it, and a body holds personal data).
 fn unreadable(error: &WebhookError) -> String {
     match error {
         WebhookError::Payload(lightspeed_client::Error::Decode { path, .. }) => {
@@ -126,51 +146,90 @@ fn unreadable(error: &WebhookError) -> String {
     }
 }
 
-/// Book what the webhooks queued for one connection until shutdown. Waiting ids are taken in
-/// batches; when another process holds the flow's lease they go back to the queue for a moment.
-/// Ids still waiting at shutdown are left to the next poll.
+/// How often an idle worker looks whether anything waits (announcements left by a crash, or — on a
+/// connection without a poll schedule — dead letters whose retry is due).
+const IDLE_CHECK: Duration = Duration::from_secs(60);
+
+/// The first and the longest wait between attempts while announced orders cannot be worked off
+/// (the ledger is away, another worker holds some of them).
+const BACKOFF: (Duration, Duration) = (Duration::from_secs(5), Duration::from_secs(5 * 60));
+
+/// Book what webhooks announced for one connection until shutdown. The announcements wait in the
+/// state store's inbox; each run takes them oldest first, and an order leaves the inbox only once
+/// it is done (booked, already booked, skipped or dead-lettered). While some cannot be done the
+/// worker tries again with a growing pause. Without a poll schedule it also replays dead letters
+/// when they are due, so a webhook-only installation retries too.
 pub async fn worker(
     runner: Arc<FlowRunner>,
     queue: Arc<OrderQueue>,
+    state: Arc<dyn StateStore>,
+    replays_dead_letters: bool,
     mut stop: watch::Receiver<bool>,
 ) {
+    let name = runner.name().to_owned();
+    let mut backoff: Option<Duration> = None;
+    let mut rang = true;
     loop {
         if *stop.borrow() {
             break;
         }
-        let batch = queue.take(MAX_BATCH);
-        if batch.is_empty() {
-            tokio::select! {
-                biased;
-                _ = stop.wait_for(|s| *s) => break,
-                () = queue.notified() => continue,
-            }
+        if rang || has_work(state.as_ref(), &name, replays_dead_letters).await {
+            let request = RunRequest {
+                intake: Intake::Inbox,
+                dry_run: false,
+            };
+            let result = runner.run(request, Trigger::Webhook).await;
+            let waiting = state
+                .pending_inbox(&name, ORDERS, 1)
+                .await
+                .map_or(true, |items| !items.is_empty());
+            backoff = match result {
+                Err(e) if e.kind() == ErrorKind::Conflict => Some(CONFLICT_RETRY),
+                _ if waiting => Some(backoff.map_or(BACKOFF.0, |b| (b * 2).min(BACKOFF.1))),
+                _ => None,
+            };
         }
-        let request = RunRequest {
-            intake: Intake::Orders(batch.clone()),
-            dry_run: false,
-        };
-        match runner.run(request, Trigger::Webhook).await {
-            Ok(_) => {}
-            Err(e) if e.kind() == ErrorKind::Conflict => {
-                queue.requeue(batch);
+        rang = false;
+        match backoff {
+            // Backing off: a new delivery does not shorten the pause (the flow is busy or away).
+            Some(pause) => {
+                tracing::debug!(connection = %name, ?pause, "announced orders are waiting; trying again");
                 tokio::select! {
                     biased;
                     _ = stop.wait_for(|s| *s) => break,
-                    () = tokio::time::sleep(CONFLICT_RETRY) => {}
+                    () = tokio::time::sleep(pause) => {}
                 }
             }
-            // Counted and notified by the runner; the poll picks these orders up.
-            Err(_) => {}
+            None => tokio::select! {
+                biased;
+                _ = stop.wait_for(|s| *s) => break,
+                () = queue.notified() => rang = true,
+                () = tokio::time::sleep(IDLE_CHECK) => {}
+            },
         }
     }
-    if !queue.is_empty() {
+    if let Ok(items) = state.pending_inbox(&name, ORDERS, 1).await
+        && !items.is_empty()
+    {
         tracing::info!(
-            connection = runner.name(),
-            waiting = queue.len(),
-            "stopping with webhook orders queued; the next poll books them"
+            connection = %name,
+            "stopping with announced orders waiting; they stay in the inbox for the next start"
         );
     }
+}
+
+/// Whether an idle worker has something to run for: announcements in the inbox, or (without a poll
+/// schedule) dead letters that are due.
+async fn has_work(state: &dyn StateStore, connection: &str, replays_dead_letters: bool) -> bool {
+    let inbox = state.pending_inbox(connection, ORDERS, 1).await;
+    if inbox.as_ref().map_or(true, |items| !items.is_empty()) {
+        return true;
+    }
+    replays_dead_letters
+        && state
+            .due_dead_letters(connection, ORDERS, chrono::Utc::now())
+            .await
+            .map_or(true, |due| !due.is_empty())
 }
 
 /// Make sure the shop posts `orders/created` and `orders/updated` to `{public_url}/webhooks/lightspeed`

@@ -232,6 +232,7 @@ impl RunRecorder {
             Outcome::Success => summary!(tracing::Level::INFO),
             Outcome::Partial => summary!(tracing::Level::WARN),
             Outcome::Failed => summary!(tracing::Level::ERROR),
+            Outcome::Skipped => summary!(tracing::Level::INFO),
         }
         self.report
     }

@@ -60,12 +60,7 @@ impl SqliteStateStore {
         let path: PathBuf = path.as_ref().to_owned();
         let location = path.display().to_string();
         let locks = lease_locks::LeaseLocks::new(Some(&path));
-        let conn = tokio::task::spawn_blocking(move || {
-            let mut conn = Connection::open(&path)?;
-            setup::prepare(&mut conn)?;
-            Ok::<_, StateError>(conn)
-        })
-        .await??;
+        let conn = tokio::task::spawn_blocking(move || setup::open_waiting(&path)).await??;
         Ok(Self::from_connection(conn, options, location, locks))
     }
 

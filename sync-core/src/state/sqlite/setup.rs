@@ -11,6 +11,31 @@ use crate::state::migrations::{self, CREATE_MIGRATIONS_TABLE};
 /// How long a call waits for another connection's write lock before failing as transient.
 pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long opening a file waits, in all, while another process holds it busy.
+const OPEN_WAIT: Duration = Duration::from_secs(60);
+
+/// Opens the file and prepares it, waiting while another process holds it busy: some steps of the
+/// opening (switching the journal mode, recovering a WAL left by a killed process) answer "busy"
+/// without consulting the busy timeout, so a second worker started while the first one writes
+/// would fail to start. They are tried again with a growing pause instead.
+pub(super) fn open_waiting(path: &std::path::Path) -> Result<Connection, StateError> {
+    let started = std::time::Instant::now();
+    let mut pause = Duration::from_millis(20);
+    loop {
+        let attempt = Connection::open(path)
+            .map_err(StateError::from)
+            .and_then(|mut conn| prepare(&mut conn).map(|()| conn));
+        match attempt {
+            Err(e) if e.is_transient() && started.elapsed() < OPEN_WAIT => {
+                tracing::debug!(error = %e, "the state database is busy; waiting to open it");
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_secs(1));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Sets the pragmas every connection needs and migrates the schema.
 pub(super) fn prepare(conn: &mut Connection) -> Result<(), StateError> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
