@@ -300,3 +300,31 @@ async fn a_dry_run_writes_nothing() {
     assert_eq!(sb.accountview().write_count(), 0);
     assert_eq!(sb.lightspeed().write_count(), 0);
 }
+
+#[tokio::test]
+async fn a_booking_found_by_its_reference_names_its_debtor() {
+    use sync_core::domain::{ExternalReference, SalesDocumentKind};
+    use sync_core::traits::Ledger;
+
+    let (sb, runtime) = start(6).await;
+    let connection = &runtime.connections[0];
+    let report = connection.orders.run(RunRequest::poll()).await.unwrap();
+    assert_eq!(report.outcome, Outcome::Success, "{report:#?}");
+    let orders = sb.accountview().sales_orders();
+    assert!(!orders.is_empty());
+    for doc in orders {
+        let reference = doc.header["COMMENT1"].as_str().unwrap();
+        let debtor = doc.header["RPL_INV"].as_str().unwrap().trim();
+        let found = connection
+            .ledger
+            .find_booking(
+                &ExternalReference::new(reference),
+                SalesDocumentKind::SalesOrder,
+            )
+            .await
+            .unwrap()
+            .expect("found by its reference");
+        assert_eq!(found.number, doc.header["ORD_NR"].as_str().unwrap().trim());
+        assert_eq!(found.debtor.as_deref(), Some(debtor), "{reference}");
+    }
+}

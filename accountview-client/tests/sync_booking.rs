@@ -96,7 +96,7 @@ async fn find_booking_matches_the_reference_exactly() {
     Mock::given(method("GET"))
         .and(path(DATA))
         .and(query_param("BusinessObject", "SO1"))
-        .and(query_param("Fields", "COMMENT1,ORD_NR"))
+        .and(query_param("Fields", "COMMENT1,ORD_NR,RPL_INV"))
         .and(query_param("FilterControlSource1", "COMMENT1"))
         .and(query_param("FilterOperator1", "Equal"))
         .and(query_param("FilterValue1", "LS-1234-ORD1"))
@@ -142,7 +142,7 @@ async fn find_journal_booking_uses_the_read_object_and_falls_back_to_page_nr() {
     Mock::given(method("GET"))
         .and(path(DATA))
         .and(query_param("BusinessObject", "DJ2P"))
-        .and(query_param("Fields", "HDR_DESC,INV_NR,PAGE_NR"))
+        .and(query_param("Fields", "HDR_DESC,INV_NR,PAGE_NR,SUB_NR"))
         .and(query_param("FilterValue1", "LS-1234-ORD1"))
         .respond_with(ok(json!({"DJ_PAGE": [
             {"HDR_DESC": "LS-1234-ORD1", "INV_NR": "", "PAGE_NR": "0000123"}
@@ -317,4 +317,84 @@ async fn a_write_without_a_readable_number_is_looked_up_instead_of_failing() {
         lost.number, "LS-1234-LOST",
         "the reference stands in, never an error"
     );
+}
+
+#[tokio::test]
+async fn a_booking_found_by_its_reference_carries_its_debtor() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "SO1"))
+        .and(query_param("FilterValue1", "LS-1234-ORD7"))
+        .respond_with(ok(json!({"SO_HDR": [
+            {"COMMENT1": "LS-1234-ORD7", "ORD_NR": "24000017", "RPL_INV": "10025     "}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "DJ2"))
+        .and(query_param("FilterValue1", "LS-1234-INV7"))
+        .respond_with(ok(json!({"DJ_PAGE": [
+            {"HDR_DESC": "LS-1234-INV7", "INV_NR": "20240412", "PAGE_NR": "24000003", "SUB_NR": "10031"}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-ORD8"))
+        .respond_with(ok(
+            json!({"SO_HDR": [{"COMMENT1": "LS-1234-ORD8", "ORD_NR": "24000018", "RPL_INV": ""}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let order = ledger
+        .find_booking(
+            &ExternalReference::new("LS-1234-ORD7"),
+            SalesDocumentKind::SalesOrder,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(order.number, "24000017");
+    assert_eq!(order.debtor.as_deref(), Some("10025"), "SO_HDR.RPL_INV");
+    let invoice = ledger
+        .find_booking(
+            &ExternalReference::new("LS-1234-INV7"),
+            SalesDocumentKind::SalesInvoice,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(invoice.number, "20240412");
+    assert_eq!(invoice.debtor.as_deref(), Some("10031"), "DJ_PAGE.SUB_NR");
+    let blank = ledger
+        .find_booking(
+            &ExternalReference::new("LS-1234-ORD8"),
+            SalesDocumentKind::SalesOrder,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(blank.debtor, None, "an empty debtor column says nothing");
+
+    // The lookups ask for the debtor column.
+    let fields: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            r.url
+                .query_pairs()
+                .find(|(k, _)| k == "Fields")
+                .map(|(_, v)| v.into_owned())
+        })
+        .collect();
+    assert!(fields[0].split(',').any(|f| f == "RPL_INV"), "{fields:?}");
+    assert!(fields[1].split(',').any(|f| f == "SUB_NR"), "{fields:?}");
 }

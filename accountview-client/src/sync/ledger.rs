@@ -32,6 +32,28 @@ use crate::records::{JournalPosting, SalesOrder};
 /// the exact match sorts before every longer text it prefixes.
 const BOOKING_LOOKUP_ROWS: u32 = 10;
 
+/// The `SO_HDR` column with a sales order's (invoice) debtor: the mapping always writes the debtor
+/// there (`RPL_INV`, one of the columns no option may name), so it is not configurable.
+const SALES_ORDER_DEBTOR_COLUMN: &str = "RPL_INV";
+
+/// The `DJ_PAGE` column with a journal page's debtor (sub-account): the mapping always writes the
+/// debtor there (`SUB_NR`), so it is not configurable.
+const JOURNAL_DEBTOR_COLUMN: &str = "SUB_NR";
+
+/// Where one kind of booking lives in the administration.
+struct BookingPlace<'a> {
+    /// The business object read (and, for sales orders, written).
+    object: &'a str,
+    /// Its header table.
+    table: &'static str,
+    /// The column with the external reference.
+    reference: &'a str,
+    /// The columns with the booking's number, first filled one wins.
+    numbers: Vec<&'a str>,
+    /// The column with the booking's debtor.
+    debtor: &'static str,
+}
+
 /// An AccountView administration as sync-core's ledger ([`Ledger`],
 /// [`LedgerDebtors`](sync_core::traits::LedgerDebtors)) and article source
 /// ([`ArticleSource`](sync_core::traits::ArticleSource)).
@@ -87,27 +109,30 @@ impl AccountViewLedger {
         }
     }
 
-    /// Where a kind of booking lives: business object, table, reference column and number columns.
-    fn booking_place(&self, kind: SalesDocumentKind) -> (&str, &'static str, &str, Vec<&str>) {
+    /// Where a kind of booking lives: business object, table, reference column, number columns and
+    /// the debtor column.
+    fn booking_place(&self, kind: SalesDocumentKind) -> BookingPlace<'_> {
         let o = &*self.options;
         match kind {
-            SalesDocumentKind::SalesOrder => (
-                SalesOrder::BUSINESS_OBJECT,
-                SalesOrder::HEADER_TABLE,
-                &o.sales_order_reference_column,
-                vec![o.sales_order_number_column.as_str()],
-            ),
-            SalesDocumentKind::SalesInvoice | SalesDocumentKind::CreditNote => (
-                &o.journal_read_object,
-                JournalPosting::PAGE_TABLE,
-                &o.sales_invoice_reference_column,
-                vec![o.journal_number_column.as_str(), "PAGE_NR"],
-            ),
+            SalesDocumentKind::SalesOrder => BookingPlace {
+                object: SalesOrder::BUSINESS_OBJECT,
+                table: SalesOrder::HEADER_TABLE,
+                reference: &o.sales_order_reference_column,
+                numbers: vec![o.sales_order_number_column.as_str()],
+                debtor: SALES_ORDER_DEBTOR_COLUMN,
+            },
+            SalesDocumentKind::SalesInvoice | SalesDocumentKind::CreditNote => BookingPlace {
+                object: &o.journal_read_object,
+                table: JournalPosting::PAGE_TABLE,
+                reference: &o.sales_invoice_reference_column,
+                numbers: vec![o.journal_number_column.as_str(), "PAGE_NR"],
+                debtor: JOURNAL_DEBTOR_COLUMN,
+            },
         }
     }
 
-    /// The booking number in a row: the first filled number column.
-    fn number_in(row: &Row, columns: &[&str]) -> Option<String> {
+    /// The first filled of `columns` in a row (a booking number, a debtor), trimmed.
+    fn first_filled(row: &Row, columns: &[&str]) -> Option<String> {
         columns
             .iter()
             .find_map(|c| row.text_lossy(c).map(|v| v.trim().to_owned()))
@@ -221,14 +246,16 @@ impl Ledger for AccountViewLedger {
         reference: &ExternalReference,
         kind: SalesDocumentKind,
     ) -> Result<Option<BookingRef>, SyncError> {
-        let (object, table, reference_column, number_columns) = self.booking_place(kind);
-        let mut fields = vec![reference_column.to_owned()];
-        fields.extend(number_columns.iter().map(|c| (*c).to_owned()));
+        let place = self.booking_place(kind);
+        let object = place.object;
+        let mut fields = vec![place.reference.to_owned()];
+        fields.extend(place.numbers.iter().map(|c| (*c).to_owned()));
+        fields.push(place.debtor.to_owned());
         let query = Query::new(object)
-            .table(table)
+            .table(place.table)
             .fields(fields)
-            .filter(Filter::equal(reference_column, reference.as_str()))
-            .sort([reference_column], SortOrder::Ascending)
+            .filter(Filter::equal(place.reference, reference.as_str()))
+            .sort([place.reference], SortOrder::Ascending)
             .page_size(BOOKING_LOOKUP_ROWS);
         let rows: Vec<Row> = self
             .client
@@ -243,21 +270,21 @@ impl Ledger for AccountViewLedger {
             })?;
         let wanted = reference.as_str().trim();
         let Some(row) = rows.iter().find(|r| {
-            r.text_lossy(reference_column)
+            r.text_lossy(place.reference)
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case(wanted))
         }) else {
             return Ok(None);
         };
-        let number = Self::number_in(row, &number_columns).unwrap_or_else(|| {
+        let number = Self::first_filled(row, &place.numbers).unwrap_or_else(|| {
             tracing::warn!(%reference, "booking found without a number: the reference stands in");
             wanted.to_owned()
         });
         Ok(Some(BookingRef {
             number,
             kind,
-            // Filled from the found row by the booking lookup (the debtor column of its business
-            // object); `None` when the row does not say.
-            debtor: None,
+            // The debtor column of the found row, so the flow can link the debtor of a booking it
+            // recovers by its reference; `None` when the row does not say.
+            debtor: Self::first_filled(row, &[place.debtor]),
         }))
     }
 
@@ -271,7 +298,8 @@ impl Ledger for AccountViewLedger {
                 journal_posting(document, &self.options, &facts)?.to_write_request()
             }
         };
-        let (object, table, _, number_columns) = self.booking_place(document.kind);
+        let place = self.booking_place(document.kind);
+        let (object, table, number_columns) = (place.object, place.table, &place.numbers);
         let context = format!("booking {} as {object}", document.reference);
         let request = request.map_err(|e| map_error(e, Operation::Write, &context))?;
         let data: Option<DataSet> = match self.client.create(&request).await {
@@ -282,7 +310,7 @@ impl Ledger for AccountViewLedger {
         let number = data.as_ref().and_then(|d| {
             d.table(table)
                 .first()
-                .and_then(|row| Self::number_in(row, &number_columns))
+                .and_then(|row| Self::first_filled(row, number_columns))
         });
         let booking = match number {
             Some(number) => BookingRef {

@@ -11,8 +11,9 @@
 //! * [`StateTokenStore`] keeps the client's OAuth tokens in sync-core's state store.
 //!
 //! Bookings are found again by their external reference (lookup-before-create): sales orders by
-//! `SO_HDR.COMMENT1`, journal postings by `DJ_PAGE.HDR_DESC` (both configurable). The reference is never
-//! truncated; one that does not fit its column is refused as a mapping error.
+//! `SO_HDR.COMMENT1`, journal postings by `DJ_PAGE.HDR_DESC` (both configurable); a booking found so
+//! carries its debtor (`SO_HDR.RPL_INV`, `DJ_PAGE.SUB_NR`: the columns the mappings write it to). The
+//! reference is never truncated; one that does not fit its column is refused as a mapping error.
 //!
 //! ```no_run
 //! use std::sync::Arc;
