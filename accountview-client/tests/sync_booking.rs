@@ -152,13 +152,23 @@ async fn find_journal_booking_uses_the_read_object_and_falls_back_to_page_nr() {
     Mock::given(method("GET"))
         .and(path(DATA))
         .and(query_param("FilterValue1", "LS-1234-ORD404"))
-        .respond_with(ResponseTemplate::new(404).set_body_string(""))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "ErrorType": "AccountViewError",
+            "ErrorNumbers": [1011],
+            "ErrorMessage": "Er zijn geen records gevonden die voldoen aan het filter."
+        })))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path(DATA))
         .and(query_param("FilterValue1", "LS-1234-ORD0"))
         .respond_with(ok(json!({"DJ_PAGE": []})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-BLIND"))
+        .respond_with(ResponseTemplate::new(404).set_body_string(""))
         .mount(&server)
         .await;
     let options = LedgerOptions {
@@ -185,6 +195,13 @@ async fn find_journal_booking_uses_the_read_object_and_falls_back_to_page_nr() {
             "{missing}"
         );
     }
+    // A 404 that is not the "no records" answer is not "not booked": the lookup is blind.
+    let err = ledger
+        .find_booking(&ExternalReference::new("LS-1234-BLIND"), invoice)
+        .await
+        .unwrap_err();
+    assert!(err.stops_run(), "{err}");
+    assert!(err.message().contains("DJ2P"), "{err}");
 }
 
 async fn sent_body(server: &MockServer) -> Value {

@@ -170,14 +170,17 @@ impl Ledger for AccountViewLedger {
         debtor: &str,
     ) -> Result<Vec<DeliveryAddressRecord>, SyncError> {
         let debtor = debtor.trim();
-        let rows = match self.client.delivery_addresses().for_debtor(debtor).await {
-            Ok(rows) => rows,
-            Err(Error::NotFound { .. }) => Vec::new(),
-            Err(e) => {
+        // AccountView's "no records" answer is an empty list already (see `AccountViewClient::read`);
+        // any other 404 is a blind lookup that would add the address again for every order.
+        let rows = self
+            .client
+            .delivery_addresses()
+            .for_debtor(debtor)
+            .await
+            .map_err(|e| {
                 let context = format!("reading the delivery addresses of debtor {debtor}");
-                return Err(map_error(e, Operation::Lookup, &context));
-            }
-        };
+                map_error(e, Operation::Lookup, &context)
+            })?;
         Ok(rows
             .iter()
             .filter(|a| {
