@@ -225,6 +225,17 @@ async fn books_a_sales_order_and_returns_the_generated_number() {
         .expect(1)
         .mount(&server)
         .await;
+    // The first booking of SO1 is read back by its reference.
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "SO1"))
+        .and(query_param("FilterValue1", "LS-1234-100234"))
+        .respond_with(ok(
+            json!({"SO_HDR": [{"COMMENT1": "LS-1234-100234", "ORD_NR": "24000001"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
     let booking = ledger(&server, LedgerOptions::default())
         .book(&document(SalesDocumentKind::SalesOrder, "LS-1234-100234"))
         .await
@@ -273,6 +284,16 @@ async fn books_a_sales_invoice_as_the_dj2_fixture() {
         .expect(1)
         .mount(&server)
         .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "DJ2"))
+        .and(query_param("FilterValue1", "Webshop order 100234"))
+        .respond_with(ok(json!({"DJ_PAGE": [
+            {"HDR_DESC": "Webshop order 100234", "INV_NR": "20240412", "SUB_NR": "10025"}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
     let booking = ledger(&server, LedgerOptions::default())
         .book(&document(
             SalesDocumentKind::SalesInvoice,
@@ -301,22 +322,15 @@ async fn a_write_without_a_readable_number_is_looked_up_instead_of_failing() {
     Mock::given(method("POST"))
         .and(path(DATA))
         .respond_with(ok(json!({"Result": true})))
-        .expect(2)
+        .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path(DATA))
         .and(query_param("FilterValue1", "LS-1234-FOUND"))
         .respond_with(ok(
-            json!({"SO_HDR": [{"COMMENT1": "LS-1234-FOUND", "ORD_NR": "24000002"}]}),
+            json!({"SO_HDR": [{"COMMENT1": "LS-1234-FOUND", "ORD_NR": "24000002", "RPL_INV": "10025"}]}),
         ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(DATA))
-        .and(query_param("FilterValue1", "LS-1234-LOST"))
-        .respond_with(ok(json!({"SO_HDR": []})))
         .expect(1)
         .mount(&server)
         .await;
@@ -326,14 +340,168 @@ async fn a_write_without_a_readable_number_is_looked_up_instead_of_failing() {
         .await
         .unwrap();
     assert_eq!(found.number, "24000002");
-    let lost = ledger
-        .book(&document(SalesDocumentKind::SalesOrder, "LS-1234-LOST"))
+    assert_eq!(found.debtor.as_deref(), Some("10025"));
+}
+
+fn no_records() -> ResponseTemplate {
+    ResponseTemplate::new(404).set_body_json(json!({
+        "ErrorType": "AccountViewError",
+        "ErrorNumbers": [1011],
+        "ErrorMessage": "Er zijn geen records gevonden die voldoen aan het filter."
+    }))
+}
+
+async fn count(server: &MockServer, verb: &str) -> usize {
+    server
+        .received_requests()
         .await
-        .unwrap();
-    assert_eq!(
-        lost.number, "LS-1234-LOST",
-        "the reference stands in, never an error"
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == verb)
+        .count()
+}
+
+/// The lookup-before-create is only as good as the lookup: the first booking of each business object
+/// is read back by its reference, and one that is not found is a fatal configuration error.
+#[tokio::test]
+async fn the_first_booking_per_business_object_is_read_back_by_its_reference() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .respond_with(ok(json!({"SO_HDR": [{"ORD_NR": "24000001"}]})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "SO1"))
+        .and(query_param("FilterValue1", "LS-1234-A"))
+        .respond_with(ok(
+            json!({"SO_HDR": [{"COMMENT1": "LS-1234-A", "ORD_NR": "24000001", "RPL_INV": "10025"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let order = SalesDocumentKind::SalesOrder;
+    let a = ledger.book(&document(order, "LS-1234-A")).await.unwrap();
+    assert_eq!(a.number, "24000001");
+    // Proven once: the second booking is not read back (its answer has a number).
+    let clone = ledger.clone();
+    clone.book(&document(order, "LS-1234-B")).await.unwrap();
+    assert_eq!(count(&server, "GET").await, 1);
+}
+
+#[tokio::test]
+async fn a_booking_its_lookup_cannot_find_stops_the_run_and_no_further_booking_is_written() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .respond_with(ok(json!({"SO_HDR": [{"ORD_NR": "24000001"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The configured business object answers every filtered read with "no records".
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .respond_with(no_records())
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let order = SalesDocumentKind::SalesOrder;
+    let err = ledger
+        .book(&document(order, "LS-1234-A"))
+        .await
+        .unwrap_err();
+    assert!(err.stops_run(), "{err}");
+    assert_eq!(err.kind(), sync_core::error::ErrorKind::Config, "{err}");
+    let m = err.message();
+    assert!(
+        m.contains(
+            "the reference lookup of SO1.COMMENT1 cannot read bookings back: every duplicate \
+             check would be blind"
+        ),
+        "{m}"
     );
+    assert!(m.contains("24000001"), "names what was written: {m}");
+    assert!(m.contains("sales_order_reference_column"), "{m}");
+
+    // From now on the lookup is known to be blind: no lookup says "not booked", nothing is written.
+    let err = ledger
+        .find_booking(&ExternalReference::new("LS-1234-B"), order)
+        .await
+        .unwrap_err();
+    assert!(err.stops_run(), "{err}");
+    let err = ledger
+        .book(&document(order, "LS-1234-B"))
+        .await
+        .unwrap_err();
+    assert!(err.stops_run(), "{err}");
+    let err = ledger.prepare().await.unwrap_err();
+    assert!(err.message().contains("SO1.COMMENT1"), "{err}");
+    assert_eq!(count(&server, "POST").await, 1, "one booking, no more");
+}
+
+#[tokio::test]
+async fn a_write_without_a_number_that_is_not_found_again_is_fatal_not_a_warning() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .respond_with(ok(json!({"Result": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "DJ2"))
+        .respond_with(ok(json!({"DJ_PAGE": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = ledger(&server, LedgerOptions::default())
+        .book(&document(SalesDocumentKind::SalesInvoice, "LS-1234-LOST"))
+        .await
+        .unwrap_err();
+    assert!(err.stops_run(), "{err}");
+    assert!(
+        err.message()
+            .contains("the reference lookup of DJ2.HDR_DESC cannot read bookings back"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_read_back_that_fails_for_now_leaves_the_proof_to_the_next_booking() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .respond_with(ok(json!({"SO_HDR": [{"ORD_NR": "24000001"}]})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-A"))
+        .respond_with(ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-B"))
+        .respond_with(ok(
+            json!({"SO_HDR": [{"COMMENT1": "LS-1234-B", "ORD_NR": "24000001"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let order = SalesDocumentKind::SalesOrder;
+    let a = ledger.book(&document(order, "LS-1234-A")).await.unwrap();
+    assert_eq!(
+        a.number, "24000001",
+        "the write stands; the relay was down for the read"
+    );
+    ledger.book(&document(order, "LS-1234-B")).await.unwrap();
 }
 
 #[tokio::test]

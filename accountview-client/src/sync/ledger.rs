@@ -20,6 +20,7 @@ use super::errors::{Operation, map_error};
 use super::journal::journal_posting;
 use super::numbering::NumberCache;
 use super::options::LedgerOptions;
+use super::proof::LookupProofs;
 use super::sales_order::sales_order;
 use crate::client::AccountViewClient;
 use crate::dataset::{DataSet, Row};
@@ -52,6 +53,8 @@ struct BookingPlace<'a> {
     numbers: Vec<&'a str>,
     /// The column with the booking's debtor.
     debtor: &'static str,
+    /// The `[accountview.ledger]` options that choose `object` and `reference`.
+    options: &'static str,
 }
 
 /// An AccountView administration as sync-core's ledger ([`Ledger`],
@@ -65,6 +68,8 @@ pub struct AccountViewLedger {
     pub(super) client: AccountViewClient,
     pub(super) options: Arc<LedgerOptions>,
     pub(super) numbers: Arc<tokio::sync::Mutex<NumberCache>>,
+    /// Which reference lookups are proven to find what was booked (see `proof`).
+    proofs: Arc<LookupProofs>,
 }
 
 impl fmt::Debug for AccountViewLedger {
@@ -85,6 +90,7 @@ impl AccountViewLedger {
             client,
             options: Arc::new(options),
             numbers: Arc::default(),
+            proofs: Arc::default(),
         })
     }
 
@@ -120,6 +126,7 @@ impl AccountViewLedger {
                 reference: &o.sales_order_reference_column,
                 numbers: vec![o.sales_order_number_column.as_str()],
                 debtor: SALES_ORDER_DEBTOR_COLUMN,
+                options: "sales_order_reference_column",
             },
             SalesDocumentKind::SalesInvoice | SalesDocumentKind::CreditNote => BookingPlace {
                 object: &o.journal_read_object,
@@ -127,6 +134,7 @@ impl AccountViewLedger {
                 reference: &o.sales_invoice_reference_column,
                 numbers: vec![o.journal_number_column.as_str(), "PAGE_NR"],
                 debtor: JOURNAL_DEBTOR_COLUMN,
+                options: "journal_read_object and sales_invoice_reference_column",
             },
         }
     }
@@ -139,32 +147,113 @@ impl AccountViewLedger {
             .filter(|v| !v.is_empty())
     }
 
-    /// After a write AccountView acknowledged but whose answer holds no number: look the booking up by
-    /// its reference, else use the reference itself as the number. Never an error, so the flow does
-    /// not book again.
-    async fn number_after_write(&self, document: &SalesDocument) -> BookingRef {
-        match self.find_booking(&document.reference, document.kind).await {
-            Ok(Some(found)) => found,
-            outcome => {
-                if let Err(e) = outcome {
-                    tracing::warn!(reference = %document.reference, error = %e, "lookup after booking failed");
-                }
-                tracing::warn!(
-                    reference = %document.reference,
-                    "booking written but its number is unknown: the reference stands in for it"
-                );
-                BookingRef {
-                    number: document.reference.as_str().to_owned(),
-                    kind: document.kind,
-                    debtor: Some(document.debtor.number.clone()),
-                }
+    /// The booking stamped with `reference` (the lookup itself; see `find_booking`).
+    async fn lookup(
+        &self,
+        reference: &ExternalReference,
+        kind: SalesDocumentKind,
+    ) -> Result<Option<BookingRef>, SyncError> {
+        let place = self.booking_place(kind);
+        let object = place.object;
+        let mut fields = vec![place.reference.to_owned()];
+        fields.extend(place.numbers.iter().map(|c| (*c).to_owned()));
+        fields.push(place.debtor.to_owned());
+        let query = Query::new(object)
+            .table(place.table)
+            .fields(fields)
+            .filter(Filter::equal(place.reference, reference.as_str()))
+            .sort([place.reference], SortOrder::Ascending)
+            .page_size(BOOKING_LOOKUP_ROWS);
+        let rows: Vec<Row> = self
+            .client
+            .query(query)
+            .max_pages(1)
+            .stream()
+            .try_collect()
+            .await
+            .map_err(|e| {
+                let context = format!("looking up booking {reference} in {object}");
+                map_error(e, Operation::Lookup, &context)
+            })?;
+        let wanted = reference.as_str().trim();
+        let Some(row) = rows.iter().find(|r| {
+            r.text_lossy(place.reference)
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case(wanted))
+        }) else {
+            return Ok(None);
+        };
+        let number = Self::first_filled(row, &place.numbers).unwrap_or_else(|| {
+            tracing::warn!(%reference, "booking found without a number: the reference stands in");
+            wanted.to_owned()
+        });
+        Ok(Some(BookingRef {
+            number,
+            kind,
+            // The debtor column of the found row, so the flow can link the debtor of a booking it
+            // recovers by its reference; `None` when the row does not say.
+            debtor: Self::first_filled(row, &[place.debtor]),
+        }))
+    }
+
+    /// Reads a booking just written back by its reference, proving the lookup the flow relies on.
+    ///
+    /// Found: the lookup is proven (for this process) and the found booking is returned. Not found,
+    /// or refused (a wrong business object, an unknown column): the lookup is blind and every
+    /// duplicate check through it would say "not booked", a fatal configuration error from now on.
+    /// A read that fails for now (gateway, timeout) proves nothing either way: `Ok(None)`, and the
+    /// next booking tries again.
+    async fn read_back(
+        &self,
+        document: &SalesDocument,
+        written: Option<&str>,
+    ) -> Result<Option<BookingRef>, SyncError> {
+        let place = self.booking_place(document.kind);
+        let reference = &document.reference;
+        let why = match self.lookup(reference, document.kind).await {
+            Ok(Some(found)) => {
+                self.proofs.prove(place.object, place.reference);
+                tracing::debug!(%reference, object = place.object, "booking read back by its reference");
+                return Ok(Some(found));
             }
-        }
+            Err(e) if e.is_retryable() => {
+                tracing::warn!(%reference, error = %e, "reading the booking back failed for now: its lookup stays unproven");
+                return Ok(None);
+            }
+            Ok(None) => "is not found by its reference".to_owned(),
+            Err(e) => format!("cannot be looked up: {e}"),
+        };
+        let written = written.map_or_else(
+            || "was written (AccountView's answer held no number)".to_owned(),
+            |n| format!("was written as {n}"),
+        );
+        let write_object = match document.kind {
+            SalesDocumentKind::SalesOrder => SalesOrder::BUSINESS_OBJECT,
+            SalesDocumentKind::SalesInvoice | SalesDocumentKind::CreditNote => {
+                JournalPosting::BUSINESS_OBJECT
+            }
+        };
+        let message = format!(
+            "the reference lookup of {object}.{column} cannot read bookings back: every duplicate \
+             check would be blind. Booking {reference} {written} in {write_object} but {why}; fix \
+             [accountview.ledger] {options} before the next run (the booking stands: do not book it \
+             again)",
+            object = place.object,
+            column = place.reference,
+            options = place.options,
+        );
+        tracing::error!(%reference, object = place.object, "{message}");
+        Err(self.proofs.blind(place.object, place.reference, message))
     }
 }
 
 #[async_trait]
 impl Ledger for AccountViewLedger {
+    /// Refuses to start a run while a reference lookup is known to be blind (see `read_back`).
+    async fn prepare(&self) -> Result<Vec<String>, SyncError> {
+        self.proofs.check_all()?;
+        Ok(Vec::new())
+    }
+
     async fn delivery_addresses(
         &self,
         debtor: &str,
@@ -250,45 +339,8 @@ impl Ledger for AccountViewLedger {
         kind: SalesDocumentKind,
     ) -> Result<Option<BookingRef>, SyncError> {
         let place = self.booking_place(kind);
-        let object = place.object;
-        let mut fields = vec![place.reference.to_owned()];
-        fields.extend(place.numbers.iter().map(|c| (*c).to_owned()));
-        fields.push(place.debtor.to_owned());
-        let query = Query::new(object)
-            .table(place.table)
-            .fields(fields)
-            .filter(Filter::equal(place.reference, reference.as_str()))
-            .sort([place.reference], SortOrder::Ascending)
-            .page_size(BOOKING_LOOKUP_ROWS);
-        let rows: Vec<Row> = self
-            .client
-            .query(query)
-            .max_pages(1)
-            .stream()
-            .try_collect()
-            .await
-            .map_err(|e| {
-                let context = format!("looking up booking {reference} in {object}");
-                map_error(e, Operation::Lookup, &context)
-            })?;
-        let wanted = reference.as_str().trim();
-        let Some(row) = rows.iter().find(|r| {
-            r.text_lossy(place.reference)
-                .is_some_and(|v| v.trim().eq_ignore_ascii_case(wanted))
-        }) else {
-            return Ok(None);
-        };
-        let number = Self::first_filled(row, &place.numbers).unwrap_or_else(|| {
-            tracing::warn!(%reference, "booking found without a number: the reference stands in");
-            wanted.to_owned()
-        });
-        Ok(Some(BookingRef {
-            number,
-            kind,
-            // The debtor column of the found row, so the flow can link the debtor of a booking it
-            // recovers by its reference; `None` when the row does not say.
-            debtor: Self::first_filled(row, &[place.debtor]),
-        }))
+        self.proofs.check(place.object, place.reference)?;
+        self.lookup(reference, kind).await
     }
 
     async fn book(&self, document: &SalesDocument) -> Result<BookingRef, SyncError> {
@@ -302,6 +354,8 @@ impl Ledger for AccountViewLedger {
             }
         };
         let place = self.booking_place(document.kind);
+        // A lookup known to be blind cannot tell whether this document is booked already.
+        self.proofs.check(place.object, place.reference)?;
         let (object, table, number_columns) = (place.object, place.table, &place.numbers);
         let context = format!("booking {} as {object}", document.reference);
         let request = request.map_err(|e| map_error(e, Operation::Write, &context))?;
@@ -315,13 +369,35 @@ impl Ledger for AccountViewLedger {
                 .first()
                 .and_then(|row| Self::first_filled(row, number_columns))
         });
+        let written = |number: String| BookingRef {
+            number,
+            kind: document.kind,
+            debtor: Some(document.debtor.number.clone()),
+        };
         let booking = match number {
-            Some(number) => BookingRef {
-                number,
-                kind: document.kind,
-                debtor: Some(document.debtor.number.clone()),
+            // The lookup is proven already: the answer's number is the booking.
+            Some(number) if self.proofs.is_proven(place.object, place.reference) => written(number),
+            // Read the first booking of this business object back, to prove its lookup.
+            Some(number) => {
+                self.read_back(document, Some(&number)).await?;
+                written(number)
+            }
+            // Written, but the answer holds no number: the lookup finds it (and so proves itself).
+            None => match self.read_back(document, None).await? {
+                Some(mut found) => {
+                    found.debtor = found
+                        .debtor
+                        .or_else(|| Some(document.debtor.number.clone()));
+                    found
+                }
+                None => {
+                    tracing::warn!(
+                        reference = %document.reference,
+                        "booking written but its number is unknown: the reference stands in for it"
+                    );
+                    written(document.reference.as_str().to_owned())
+                }
             },
-            None => self.number_after_write(document).await,
         };
         tracing::info!(reference = %document.reference, number = %booking.number, object, "booked");
         Ok(booking)

@@ -14,6 +14,10 @@
 //! `SO_HDR.COMMENT1`, journal postings by `DJ_PAGE.HDR_DESC` (both configurable); a booking found so
 //! carries its debtor (`SO_HDR.RPL_INV`, `DJ_PAGE.SUB_NR`: the columns the mappings write it to). The
 //! reference is never truncated; one that does not fit its column is refused as a mapping error.
+//! The lookup is proven at run time: the first booking of each business object in a process (and
+//! every booking whose answer holds no number) is read back by its reference, and one that is not
+//! found stops the run as a configuration error, as does every later lookup or booking through that
+//! lookup, instead of a blind "not booked" that would book orders twice.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -57,6 +61,7 @@ mod ledger_debtors;
 mod mapping_tests;
 mod numbering;
 mod options;
+mod proof;
 mod sales_order;
 mod text;
 mod token_store;
