@@ -33,6 +33,9 @@ use crate::records::{JournalPosting, SalesOrder};
 /// the exact match sorts before every longer text it prefixes.
 const BOOKING_LOOKUP_ROWS: u32 = 10;
 
+/// The reference [`AccountViewLedger::verify_booking_lookup`] looks for: one no booking carries.
+const LOOKUP_PROBE_REFERENCE: &str = "KOPPEL-CHECK-NO-SUCH-BOOKING";
+
 /// The `SO_HDR` column with a sales order's (invoice) debtor: the mapping always writes the debtor
 /// there (`RPL_INV`, one of the columns no option may name), so it is not configurable.
 const SALES_ORDER_DEBTOR_COLUMN: &str = "RPL_INV";
@@ -102,6 +105,34 @@ impl AccountViewLedger {
     /// The options in use.
     pub fn options(&self) -> &LedgerOptions {
         &self.options
+    }
+
+    /// Performs one real lookup of `kind`'s bookings by a reference no booking carries, for a
+    /// configuration check (`koppel check`): the configured business object and reference column
+    /// must answer with rows or with AccountView's "no records" answer. Returns where it looked, as
+    /// `OBJECT.COLUMN`; an error (whatever AccountView answered, or why it could not be asked) names
+    /// that place and the `[accountview.ledger]` options that choose it. Writes nothing.
+    pub async fn verify_booking_lookup(
+        &self,
+        kind: SalesDocumentKind,
+    ) -> Result<String, SyncError> {
+        let place = self.booking_place(kind);
+        let label = format!("{}.{}", place.object, place.reference);
+        let probe = ExternalReference::new(LOOKUP_PROBE_REFERENCE);
+        match self.lookup(&probe, kind).await {
+            Ok(_) => Ok(label),
+            Err(e) => Err(SyncError::with_class(
+                e.class(),
+                e.kind(),
+                format!(
+                    "the reference lookup of {label} cannot be performed: {}; check \
+                     [accountview.ledger] {}",
+                    e.message(),
+                    place.options
+                ),
+            )
+            .with_source(e)),
+        }
     }
 
     /// The client's request counters as a run report wants them (AccountView has no rate-limit
