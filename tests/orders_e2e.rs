@@ -302,7 +302,7 @@ async fn a_dry_run_writes_nothing() {
 }
 
 #[tokio::test]
-async fn a_booking_found_by_its_reference_names_its_debtor() {
+async fn a_run_loads_the_field_dictionary_and_a_booking_found_by_its_reference_names_its_debtor() {
     use sync_core::domain::{ExternalReference, SalesDocumentKind};
     use sync_core::traits::Ledger;
 
@@ -310,6 +310,13 @@ async fn a_booking_found_by_its_reference_names_its_debtor() {
     let connection = &runtime.connections[0];
     let report = connection.orders.run(RunRequest::poll()).await.unwrap();
     assert_eq!(report.outcome, Outcome::Success, "{report:#?}");
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    // The run loaded the administration's field dictionary: the reference column's length is known.
+    let comment1 = connection.accountview.field_facts();
+    let comment1 = comment1
+        .get("SO_HDR", "COMMENT1")
+        .expect("from the dictionary");
+    assert_eq!(comment1.max_len, Some(60));
     let orders = sb.accountview().sales_orders();
     assert!(!orders.is_empty());
     for doc in orders {

@@ -16,6 +16,7 @@ use sync_core::traits::{ArticleIndex, Ledger};
 
 use super::addresses::{delivery_address_for_create, record_from_delivery_address};
 use super::articles::{article_ref_from_row, index_fields};
+use super::dictionary::LoadedDictionary;
 use super::errors::{Operation, map_error};
 use super::journal::journal_posting;
 use super::numbering::NumberCache;
@@ -27,6 +28,7 @@ use crate::dataset::{DataSet, Row};
 use crate::error::Error;
 use crate::query::{Filter, Query, SortOrder};
 use crate::records::{JournalPosting, SalesOrder};
+use crate::validate::FieldFacts;
 
 /// Rows read when looking a booking up by its reference. AccountView's `Equal` on text may match
 /// prefixes (FoxPro comparison), so a few rows sorted on the reference are read and compared exactly:
@@ -73,6 +75,11 @@ pub struct AccountViewLedger {
     pub(super) numbers: Arc<tokio::sync::Mutex<NumberCache>>,
     /// Which reference lookups are proven to find what was booked (see `proof`).
     proofs: Arc<LookupProofs>,
+    /// The client's field facts when the connector was made; the field dictionary is merged into
+    /// these (see `dictionary`).
+    pub(super) base_facts: Arc<FieldFacts>,
+    /// The field dictionary loaded by `prepare`, if any (refreshed hourly).
+    pub(super) dictionary: Arc<tokio::sync::Mutex<Option<LoadedDictionary>>>,
 }
 
 impl fmt::Debug for AccountViewLedger {
@@ -90,6 +97,8 @@ impl AccountViewLedger {
     pub fn new(client: AccountViewClient, options: LedgerOptions) -> Result<Self, SyncError> {
         options.validate()?;
         Ok(Self {
+            base_facts: Arc::new(client.field_facts()),
+            dictionary: Arc::default(),
             client,
             options: Arc::new(options),
             numbers: Arc::default(),
@@ -279,10 +288,12 @@ impl AccountViewLedger {
 
 #[async_trait]
 impl Ledger for AccountViewLedger {
-    /// Refuses to start a run while a reference lookup is known to be blind (see `read_back`).
+    /// Refuses to start a run while a reference lookup is known to be blind (see `read_back`), then
+    /// loads the administration's field dictionary into the client's field facts (at most once an
+    /// hour) and checks the reference columns against it (see `dictionary`).
     async fn prepare(&self) -> Result<Vec<String>, SyncError> {
         self.proofs.check_all()?;
-        Ok(Vec::new())
+        self.prepare_dictionary().await
     }
 
     async fn delivery_addresses(

@@ -10,6 +10,10 @@
 //!   classes (retryable / fatal / skippable), marking ambiguous writes outcome-unknown.
 //! * [`StateTokenStore`] keeps the client's OAuth tokens in sync-core's state store.
 //!
+//! [`Ledger::prepare`](sync_core::traits::Ledger::prepare) loads the administration's field dictionary
+//! (at most once an hour) into the client's field facts, so the columns written are checked against
+//! the real lengths before anything is sent, and checks that the reference columns exist.
+//!
 //! Bookings are found again by their external reference (lookup-before-create): sales orders by
 //! `SO_HDR.COMMENT1`, journal postings by `DJ_PAGE.HDR_DESC` (both configurable); a booking found so
 //! carries its debtor (`SO_HDR.RPL_INV`, `DJ_PAGE.SUB_NR`: the columns the mappings write it to). The
@@ -52,6 +56,7 @@ mod addresses;
 mod article_source;
 mod articles;
 mod debtors;
+mod dictionary;
 mod documents;
 mod errors;
 mod journal;
