@@ -74,4 +74,4 @@ mod token_store;
 pub use errors::{Operation, map_error};
 pub use ledger::AccountViewLedger;
 pub use options::LedgerOptions;
-pub use token_store::StateTokenStore;
+pub use token_store::{REFRESH_LEASE_TTL, StateTokenStore};
