@@ -335,3 +335,38 @@ async fn a_run_loads_the_field_dictionary_and_a_booking_found_by_its_reference_n
         assert_eq!(found.debtor.as_deref(), Some(debtor), "{reference}");
     }
 }
+
+/// A collective debtor at the top of the debtor-number range (19999 in 10001..=19999) must not make
+/// the range "used up": new debtors get the free numbers below it.
+#[tokio::test]
+async fn a_collective_debtor_at_the_top_of_the_range_does_not_halt_the_bookings() {
+    let (sb, runtime) = start(12).await;
+    let connection = &runtime.connections[0];
+    let mut collective = accountview_client::Debtor::new("1300", "DIVERSEN", "Diverse debiteuren");
+    collective.sub_nr = Some("19999".into());
+    connection
+        .accountview
+        .debtors()
+        .create(&collective)
+        .await
+        .expect("collective debtor");
+    let before: Vec<String> = sb
+        .accountview()
+        .debtors()
+        .iter()
+        .map(|d| d["SUB_NR"].as_str().unwrap().trim().to_owned())
+        .collect();
+    let report = connection.orders.run(RunRequest::poll()).await.unwrap();
+    assert_eq!(report.outcome, Outcome::Success, "{report:#?}");
+    assert_eq!(booked(&sb).len(), paid_orders(&sb).len());
+    let new: Vec<u64> = sb
+        .accountview()
+        .debtors()
+        .iter()
+        .map(|d| d["SUB_NR"].as_str().unwrap().trim().to_owned())
+        .filter(|n| !before.contains(n))
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!(!new.is_empty(), "the run created debtors");
+    assert!(new.iter().all(|n| (10_001..19_999).contains(n)), "{new:?}");
+}

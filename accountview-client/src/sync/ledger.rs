@@ -72,7 +72,7 @@ struct BookingPlace<'a> {
 pub struct AccountViewLedger {
     pub(super) client: AccountViewClient,
     pub(super) options: Arc<LedgerOptions>,
-    pub(super) numbers: Arc<tokio::sync::Mutex<NumberCache>>,
+    pub(super) numbers: Arc<tokio::sync::Mutex<Option<NumberCache>>>,
     /// Which reference lookups are proven to find what was booked (see `proof`).
     proofs: Arc<LookupProofs>,
     /// The client's field facts when the connector was made; the field dictionary is merged into
