@@ -1,6 +1,6 @@
 //! `koppel check` against the sandbox: a working configuration passes with a summary; wrong secrets
 //! fail with exit 1 naming the problem and what to do; a configured column the administration lacks
-//! is a warning, not a failure.
+//! is a warning, not a failure; a booking lookup the administration cannot answer is a failure.
 
 mod cli_common;
 
@@ -26,6 +26,7 @@ async fn check_passes_against_the_sandbox_and_summarises_the_administration() {
         "journals            5",
         "payment conditions  4",
         "articles            readable",
+        "booking lookup      SO1.COMMENT1 (by reference)",
         "Both connections work.",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
@@ -147,4 +148,56 @@ async fn a_configuration_error_is_exit_1_naming_the_key() {
     let out = koppel(&["check", "--config", &arg(&config)]).await;
     assert_eq!(out.code, 1, "{out:#?}");
     assert!(out.stderr.contains("statusses"), "{}", out.stderr);
+}
+
+/// `check` looks a booking up by its reference the way a run does: a business object or column the
+/// administration cannot read bookings from fails it (a run would book every order blind).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_lookup_that_cannot_be_performed_fails_naming_object_and_column() {
+    let env = Env::start(2, 10).await;
+    let good = env.write_config("good.toml", "");
+    let text = std::fs::read_to_string(&good).unwrap();
+
+    // Sales invoices, looked up in a business object the administration does not have.
+    let invoices = format!(
+        "{}journal_read_object = \"DJ9\"\n",
+        text.replace("target = \"sales_order\"", "target = \"sales_invoice\"")
+    );
+    let path = env.path("invoices.toml");
+    std::fs::write(&path, invoices).unwrap();
+    let out = koppel(&["check", "--config", &arg(&path)]).await;
+    assert_eq!(out.code, 1, "{out:#?}");
+    let text_out = &out.stdout;
+    assert!(text_out.contains("AccountView  FAILED"), "{text_out}");
+    assert!(
+        text_out.contains("the reference lookup of DJ9.HDR_DESC cannot be performed"),
+        "{text_out}"
+    );
+    assert!(text_out.contains("journal_read_object"), "{text_out}");
+
+    // Sales orders, looked up by a column SO_HDR does not have.
+    let column = env.write_config("column.toml", "sales_order_reference_column = \"REF_NR\"\n");
+    let out = koppel(&["check", "--config", &arg(&column), "--json"]).await;
+    assert_eq!(out.code, 1, "{out:#?}");
+    let report = out.json();
+    let av = &report["connections"][0]["accountview"];
+    assert_eq!(av["ok"], false, "{report:#}");
+    let problem = av["problem"]["problem"].as_str().unwrap();
+    assert!(
+        problem.contains("the reference lookup of SO1.REF_NR cannot be performed"),
+        "{problem}"
+    );
+
+    // The working configuration's lookups pass and are listed.
+    let out = koppel(&["check", "--config", &arg(&good), "--json"]).await;
+    assert_eq!(out.code, 0, "{out:#?}");
+    assert_eq!(
+        out.json()["connections"][0]["accountview"]["booking_lookups"],
+        serde_json::json!(["SO1.COMMENT1"])
+    );
+    assert_eq!(
+        env.sb.accountview().write_count(),
+        0,
+        "check writes nothing"
+    );
 }

@@ -300,3 +300,73 @@ async fn a_dry_run_writes_nothing() {
     assert_eq!(sb.accountview().write_count(), 0);
     assert_eq!(sb.lightspeed().write_count(), 0);
 }
+
+#[tokio::test]
+async fn a_run_loads_the_field_dictionary_and_a_booking_found_by_its_reference_names_its_debtor() {
+    use sync_core::domain::{ExternalReference, SalesDocumentKind};
+    use sync_core::traits::Ledger;
+
+    let (sb, runtime) = start(6).await;
+    let connection = &runtime.connections[0];
+    let report = connection.orders.run(RunRequest::poll()).await.unwrap();
+    assert_eq!(report.outcome, Outcome::Success, "{report:#?}");
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    // The run loaded the administration's field dictionary: the reference column's length is known.
+    let comment1 = connection.accountview.field_facts();
+    let comment1 = comment1
+        .get("SO_HDR", "COMMENT1")
+        .expect("from the dictionary");
+    assert_eq!(comment1.max_len, Some(60));
+    let orders = sb.accountview().sales_orders();
+    assert!(!orders.is_empty());
+    for doc in orders {
+        let reference = doc.header["COMMENT1"].as_str().unwrap();
+        let debtor = doc.header["RPL_INV"].as_str().unwrap().trim();
+        let found = connection
+            .ledger
+            .find_booking(
+                &ExternalReference::new(reference),
+                SalesDocumentKind::SalesOrder,
+            )
+            .await
+            .unwrap()
+            .expect("found by its reference");
+        assert_eq!(found.number, doc.header["ORD_NR"].as_str().unwrap().trim());
+        assert_eq!(found.debtor.as_deref(), Some(debtor), "{reference}");
+    }
+}
+
+/// A collective debtor at the top of the debtor-number range (19999 in 10001..=19999) must not make
+/// the range "used up": new debtors get the free numbers below it.
+#[tokio::test]
+async fn a_collective_debtor_at_the_top_of_the_range_does_not_halt_the_bookings() {
+    let (sb, runtime) = start(12).await;
+    let connection = &runtime.connections[0];
+    let mut collective = accountview_client::Debtor::new("1300", "DIVERSEN", "Diverse debiteuren");
+    collective.sub_nr = Some("19999".into());
+    connection
+        .accountview
+        .debtors()
+        .create(&collective)
+        .await
+        .expect("collective debtor");
+    let before: Vec<String> = sb
+        .accountview()
+        .debtors()
+        .iter()
+        .map(|d| d["SUB_NR"].as_str().unwrap().trim().to_owned())
+        .collect();
+    let report = connection.orders.run(RunRequest::poll()).await.unwrap();
+    assert_eq!(report.outcome, Outcome::Success, "{report:#?}");
+    assert_eq!(booked(&sb).len(), paid_orders(&sb).len());
+    let new: Vec<u64> = sb
+        .accountview()
+        .debtors()
+        .iter()
+        .map(|d| d["SUB_NR"].as_str().unwrap().trim().to_owned())
+        .filter(|n| !before.contains(n))
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!(!new.is_empty(), "the run created debtors");
+    assert!(new.iter().all(|n| (10_001..19_999).contains(n)), "{new:?}");
+}

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, RwLock};
 
 use bytes::Bytes;
-use http::{HeaderValue, Method, StatusCode, header};
+use http::{HeaderValue, Method, header};
 use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument;
 use url::Url;
@@ -261,7 +261,16 @@ impl AccountViewClient {
         }
     }
 
-    /// One `GET` of a query, exactly as built (no paging). A 404 on a filtered read is an empty result.
+    /// One `GET` of a query, exactly as built (no paging).
+    ///
+    /// AccountView's "no records" answer ([`Error::is_no_records`]: a 404 or 2xx whose AccountView
+    /// error body says that no records were found) is an empty result. Any other 404 is an error,
+    /// filtered read or not: an HTML page, an ASP.NET "no resource" message, an AccountView error
+    /// naming an unknown business object, table or field, and also a 404 with an empty body, which a
+    /// wrong path behind a proxy gives as well (reading those as "no rows" would make every
+    /// lookup-before-create blind, and book twice). The one exception is an empty-bodied 404 on a
+    /// later page (`PageNumber` > 1): the first page proved the path and business object, so it ends
+    /// the rows.
     pub async fn read(&self, query: &Query) -> Result<DataSet> {
         let call = Call {
             path: query.source.path(),
@@ -270,20 +279,20 @@ impl AccountViewClient {
             business_object: Some(query.business_object()),
             needs_company: true,
         };
+        let later_page = query.get_page_number().is_some_and(|p| p > 1);
         match self.send(Method::GET, call).await {
             Ok(response) => DataSet::from_slice(&response.body),
-            // The relay answers "no records match the filter" as a 404, with or without an
-            // AccountView error body.
-            Err(
-                Error::NotFound { .. }
-                | Error::AccountView {
-                    status: StatusCode::NOT_FOUND,
-                    ..
-                },
-            ) if query.has_filters() || query.get_page_number().is_some_and(|p| p > 1) => {
+            Err(e) if e.is_no_records() => {
                 tracing::debug!(
                     business_object = query.business_object(),
-                    "404 on a filtered or later page: no rows"
+                    "AccountView answered \"no records\": no rows"
+                );
+                Ok(DataSet::default())
+            }
+            Err(Error::NotFound { snippet }) if later_page && snippet.trim().is_empty() => {
+                tracing::debug!(
+                    business_object = query.business_object(),
+                    "empty 404 on a later page: no more rows"
                 );
                 Ok(DataSet::default())
             }

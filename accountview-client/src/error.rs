@@ -103,7 +103,8 @@ pub enum Error {
     /// The request did not complete within the configured timeout.
     #[error("request timed out")]
     Timeout,
-    /// 404 where rows were expected and an empty result is not a plausible reading.
+    /// A 404 that is not AccountView's "no records" answer (an HTML, empty or other body): a wrong
+    /// path or business object, or a proxy in between. Never read as "no rows".
     #[error("not found (404): {snippet}")]
     NotFound {
         /// The start of the body, for diagnostics.
@@ -273,6 +274,34 @@ impl Error {
             Self::Transport { sent, .. } => *sent,
             _ => true,
         }
+    }
+
+    /// Whether this is AccountView's answer to a read without rows rather than a failure: an
+    /// AccountView error body (status 404, or inside a 2xx) whose message says that no records were
+    /// found and complains about nothing (the sandbox's, and the form seen in the wild:
+    /// `{"ErrorType":"AccountViewError","ErrorNumbers":[1011],"ErrorMessage":"Er zijn geen records
+    /// gevonden die voldoen aan het filter."}`).
+    ///
+    /// The message decides, not `ErrorNumbers`: the numbers are undocumented. Never true for a 404
+    /// with an HTML, empty or non-AccountView body, nor for one naming an unknown business object,
+    /// table or field: those are what a wrong path or business object looks like, and reading them
+    /// as "no rows" would make every lookup blind.
+    pub fn is_no_records(&self) -> bool {
+        match self {
+            Self::AccountView {
+                status, message, ..
+            } => {
+                (*status == StatusCode::NOT_FOUND || status.is_success())
+                    && crate::http::says_no_records(message)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether this is an AccountView error saying that a business object, table or field the
+    /// request names does not exist in the administration (a configuration problem).
+    pub fn names_unknown_schema(&self) -> bool {
+        matches!(self, Self::AccountView { message, .. } if crate::http::names_unknown_schema(message))
     }
 
     /// The HTTP status of the response behind this error, when there was one.

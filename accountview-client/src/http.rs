@@ -105,11 +105,79 @@ pub(crate) fn accountview_error(status: StatusCode, body: &[u8]) -> Option<Error
     })
 }
 
+/// Phrases of AccountView's answer to a read without rows ("Er zijn geen records gevonden die voldoen
+/// aan het filter."), Dutch and English, lowercase. The wording is not documented; these are the
+/// plausible forms.
+const NO_RECORDS_MARKERS: [&str; 6] = [
+    "geen records",
+    "geen gegevens",
+    "geen rijen",
+    "no records",
+    "no rows",
+    "no data found",
+];
+
+/// Words that turn an answer into a complaint about the request (an unknown business object, table
+/// or field; an invalid filter), lowercase. An answer with one of them is never "no records", even
+/// when it also says that nothing was found.
+const PROBLEM_MARKERS: [&str; 9] = [
+    "onbekend",
+    "unknown",
+    "bestaat niet",
+    "does not exist",
+    "doesn't exist",
+    "ongeldig",
+    "invalid",
+    "niet toegestaan",
+    "not allowed",
+];
+
+/// Words saying that something does not exist, lowercase (a subset of [`PROBLEM_MARKERS`]: an
+/// "invalid value" is about a record, not the schema).
+const ABSENCE_MARKERS: [&str; 5] = [
+    "onbekend",
+    "unknown",
+    "bestaat niet",
+    "does not exist",
+    "doesn't exist",
+];
+
+/// Names of the parts of a request that can be wrong in the administration's schema, lowercase.
+const SCHEMA_SUBJECTS: [&str; 9] = [
+    "bedrijfsobject",
+    "business object",
+    "businessobject",
+    "tabel",
+    "table",
+    "veld",
+    "field",
+    "kolom",
+    "column",
+];
+
+/// Whether an AccountView error message is the "no records" answer: it says nothing was found and
+/// complains about nothing.
+pub(crate) fn says_no_records(message: &str) -> bool {
+    let message = message.to_lowercase();
+    NO_RECORDS_MARKERS.iter().any(|m| message.contains(m))
+        && !PROBLEM_MARKERS.iter().any(|m| message.contains(m))
+}
+
+/// Whether an AccountView error message says that a business object, table or field of the request
+/// is unknown ("Onbekend bedrijfsobject DJ2X.", "Veld REF_NR bestaat niet in tabel SO_HDR."): a
+/// configuration problem, never a problem of one record.
+pub(crate) fn names_unknown_schema(message: &str) -> bool {
+    let message = message.to_lowercase();
+    SCHEMA_SUBJECTS.iter().any(|m| message.contains(m))
+        && ABSENCE_MARKERS.iter().any(|m| message.contains(m))
+}
+
 /// Sorts a data-call response into success or a typed error.
 ///
-/// Order matters: 401 first (handled by one refresh), then 404 (a filtered read may mean "no rows"),
-/// then an AccountView error body whatever the status (also inside a 2xx), then HTML or empty bodies
-/// (the relay or the merchant's server is down), then other non-success statuses.
+/// Order matters: 401 first (handled by one refresh), then an AccountView error body whatever the
+/// status (also inside a 2xx; the "no records" answer is one, see [`Error::is_no_records`]), then
+/// other 404s, then HTML or empty bodies (the relay or the merchant's server is down), then other
+/// non-success statuses.
 pub(crate) fn classify_data_response(response: HttpResponse) -> Result<HttpResponse> {
     let status = response.status;
     if status == StatusCode::UNAUTHORIZED {
@@ -183,6 +251,37 @@ mod tests {
         assert!(matches!(
             classify_data_response(resp(503, "  ")),
             Err(Error::Gateway { .. })
+        ));
+    }
+
+    #[test]
+    fn tells_the_no_records_answer_from_a_complaint() {
+        for yes in [
+            "Er zijn geen records gevonden die voldoen aan het filter.",
+            "Geen records gevonden.",
+            "No records found.",
+            "No data found for the filter",
+        ] {
+            assert!(says_no_records(yes), "{yes}");
+            assert!(!names_unknown_schema(yes), "{yes}");
+        }
+        for no in [
+            "Onbekend bedrijfsobject DJ2X.",
+            "Veld REF_NR bestaat niet in tabel SO_HDR.",
+            "Er zijn geen records gevonden: tabel X is onbekend.",
+            "Debiteur 10025 bestaat al.",
+            "",
+        ] {
+            assert!(!says_no_records(no), "{no}");
+        }
+        assert!(names_unknown_schema("Onbekend bedrijfsobject DJ2X."));
+        assert!(names_unknown_schema("Unknown business object 'DJ2X'"));
+        assert!(names_unknown_schema(
+            "Veld REF_NR bestaat niet in tabel SO_HDR."
+        ));
+        assert!(!names_unknown_schema("Debiteur 10099 bestaat niet."));
+        assert!(!names_unknown_schema(
+            "Ongeldige waarde voor veld MAIL_BUS."
         ));
     }
 

@@ -69,7 +69,7 @@ pub mod transport;
 pub mod validate;
 pub mod write;
 
-pub use auth::{FileTokenStore, MemoryTokenStore, TokenSet, TokenStore};
+pub use auth::{FileTokenStore, MemoryTokenStore, RefreshLock, TokenSet, TokenStore};
 pub use builder::{
     AccountViewClientBuilder, DEFAULT_AUTHORIZE_URL, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT,

@@ -1,8 +1,9 @@
 //! Lazy `PageNumber` paging as a `Stream`.
 //!
-//! Pages are fetched only when polled. The stream stops on a short or empty page (a 404 on a filtered
-//! read or on a later page counts as empty), after `max_pages`, or when a page repeats the previous
-//! one (a server that ignores `PageNumber` would otherwise loop forever).
+//! Pages are fetched only when polled. The stream stops on a short or empty page (AccountView's "no
+//! records" answer, or an empty-bodied 404 on a later page, counts as empty: see
+//! [`AccountViewClient::read`]), after `max_pages`, or when a page repeats the previous one (a server
+//! that ignores `PageNumber` would otherwise loop forever).
 
 use futures::stream::{self, Stream, TryStreamExt};
 

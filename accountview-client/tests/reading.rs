@@ -207,47 +207,173 @@ async fn a_table_sent_as_an_object_is_one_row() {
     assert_eq!(found[0].extra.decimal("K1_QDPX").unwrap(), Some(dec!(3.5)));
 }
 
+fn av_error(status: u16, numbers: serde_json::Value, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({
+        "ErrorType": "AccountViewError",
+        "ErrorNumbers": numbers,
+        "ErrorMessage": message
+    }))
+}
+
+/// A 404 that is not AccountView's "no records" answer (a wrong path, business object, table or
+/// field) must not read as "no rows": every lookup would say "not booked" and book again.
 #[tokio::test]
-async fn a_404_on_a_filtered_read_means_no_rows() {
+async fn a_404_that_is_not_the_no_records_answer_is_an_error_on_a_filtered_read() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(DATA))
-        .and(query_param("FilterControlSource1", "MAIL_BUS"))
-        .and(query_param("FilterValue1", "nobody@example.nl"))
-        .respond_with(ResponseTemplate::new(404).set_body_string("<html>Not Found</html>"))
-        .mount(&server)
-        .await;
+    let answers = [
+        (
+            "html",
+            ResponseTemplate::new(404).set_body_string("<html>Not Found</html>"),
+        ),
+        ("empty", ResponseTemplate::new(404)),
+        (
+            "aspnet",
+            ResponseTemplate::new(404).set_body_json(json!({
+                "Message": "No HTTP resource was found that matches the request URI."
+            })),
+        ),
+        (
+            "object",
+            av_error(404, json!([1008]), "Onbekend bedrijfsobject DJ2X."),
+        ),
+        (
+            "field",
+            av_error(
+                404,
+                json!(null),
+                "Veld REF_NR bestaat niet in tabel SO_HDR.",
+            ),
+        ),
+        (
+            "mixed",
+            av_error(
+                404,
+                json!([1011]),
+                "Er zijn geen records gevonden: tabel DJ_PAGEX is onbekend.",
+            ),
+        ),
+    ];
+    for (value, answer) in answers {
+        Mock::given(method("GET"))
+            .and(path(DATA))
+            .and(query_param("FilterValue1", value))
+            .respond_with(answer)
+            .mount(&server)
+            .await;
+    }
     let client = client_for(&server);
-    assert!(
-        client
-            .debtors()
-            .find_by_email(" nobody@example.nl ")
-            .await
-            .unwrap()
-            .is_none()
-    );
-    let query = Query::new("AR1").filter(Filter::equal("MAIL_BUS", "nobody@example.nl"));
-    assert!(client.read(&query).await.unwrap().tables.is_empty());
-    assert!(client.query(query).collect().await.unwrap().is_empty());
+    for value in ["html", "empty", "aspnet", "object", "field", "mixed"] {
+        let query = Query::new("SO1").filter(Filter::equal("COMMENT1", value));
+        let err = client.read(&query).await.unwrap_err();
+        assert_eq!(
+            err.status(),
+            Some(http::StatusCode::NOT_FOUND),
+            "{value}: {err:?}"
+        );
+        let err = client.query(query).collect().await.unwrap_err();
+        assert_eq!(
+            err.status(),
+            Some(http::StatusCode::NOT_FOUND),
+            "{value}: {err:?}"
+        );
+    }
 }
 
 #[tokio::test]
 async fn a_404_with_a_no_records_error_body_on_a_filtered_read_means_no_rows() {
     let server = MockServer::start().await;
+    let answers = [
+        (
+            "sandbox",
+            av_error(
+                404,
+                json!([1011]),
+                "Er zijn geen records gevonden die voldoen aan het filter.",
+            ),
+        ),
+        (
+            "nl-plain",
+            av_error(404, json!(null), "Geen records gevonden."),
+        ),
+        (
+            "en",
+            av_error(404, json!(null), "No records found matching the filter."),
+        ),
+        (
+            "in-ok",
+            av_error(
+                200,
+                json!(null),
+                "Er zijn geen records gevonden die voldoen aan het filter.",
+            ),
+        ),
+    ];
+    for (value, answer) in answers {
+        Mock::given(method("GET"))
+            .and(path(DATA))
+            .and(query_param("FilterValue1", value))
+            .respond_with(answer)
+            .mount(&server)
+            .await;
+    }
+    let client = client_for(&server);
+    for value in ["sandbox", "nl-plain", "en", "in-ok"] {
+        let query = Query::new("SO1").filter(Filter::equal("COMMENT1", value));
+        assert!(
+            client.read(&query).await.unwrap().tables.is_empty(),
+            "{value}"
+        );
+        assert!(
+            client.query(query).collect().await.unwrap().is_empty(),
+            "{value}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_no_records_answer_on_an_unfiltered_read_is_an_empty_table() {
+    let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(DATA))
-        .and(query_param("FilterControlSource1", "COMMENT1"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({
-            "ErrorType": "AccountViewError",
-            "ErrorNumbers": [1011],
-            "ErrorMessage": "Er zijn geen records gevonden die voldoen aan het filter."
-        })))
+        .respond_with(av_error(
+            404,
+            json!([1011]),
+            "Er zijn geen records gevonden.",
+        ))
+        .expect(1)
         .mount(&server)
         .await;
-    let query = Query::new("SO1").filter(Filter::equal("COMMENT1", "LS-1-ORD1"));
-    let client = client_for(&server);
-    assert!(client.read(&query).await.unwrap().tables.is_empty());
-    assert!(client.query(query).collect().await.unwrap().is_empty());
+    let data = client_for(&server).read(&Query::new("AR1")).await.unwrap();
+    assert!(data.tables.is_empty());
+}
+
+#[tokio::test]
+async fn a_bare_404_on_a_later_page_ends_the_rows() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("PageNumber", "1"))
+        .respond_with(articles(&["A1", "A2"]))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("PageNumber", "2"))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let rows = client_for(&server)
+        .query(Query::new("AK1").page_size(2))
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        rows.len(),
+        2,
+        "page 1 proved the object; the empty 404 after it is the end"
+    );
 }
 
 #[tokio::test]

@@ -96,7 +96,7 @@ async fn find_booking_matches_the_reference_exactly() {
     Mock::given(method("GET"))
         .and(path(DATA))
         .and(query_param("BusinessObject", "SO1"))
-        .and(query_param("Fields", "COMMENT1,ORD_NR"))
+        .and(query_param("Fields", "COMMENT1,ORD_NR,RPL_INV"))
         .and(query_param("FilterControlSource1", "COMMENT1"))
         .and(query_param("FilterOperator1", "Equal"))
         .and(query_param("FilterValue1", "LS-1234-ORD1"))
@@ -142,7 +142,7 @@ async fn find_journal_booking_uses_the_read_object_and_falls_back_to_page_nr() {
     Mock::given(method("GET"))
         .and(path(DATA))
         .and(query_param("BusinessObject", "DJ2P"))
-        .and(query_param("Fields", "HDR_DESC,INV_NR,PAGE_NR"))
+        .and(query_param("Fields", "HDR_DESC,INV_NR,PAGE_NR,SUB_NR"))
         .and(query_param("FilterValue1", "LS-1234-ORD1"))
         .respond_with(ok(json!({"DJ_PAGE": [
             {"HDR_DESC": "LS-1234-ORD1", "INV_NR": "", "PAGE_NR": "0000123"}
@@ -152,13 +152,23 @@ async fn find_journal_booking_uses_the_read_object_and_falls_back_to_page_nr() {
     Mock::given(method("GET"))
         .and(path(DATA))
         .and(query_param("FilterValue1", "LS-1234-ORD404"))
-        .respond_with(ResponseTemplate::new(404).set_body_string(""))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "ErrorType": "AccountViewError",
+            "ErrorNumbers": [1011],
+            "ErrorMessage": "Er zijn geen records gevonden die voldoen aan het filter."
+        })))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path(DATA))
         .and(query_param("FilterValue1", "LS-1234-ORD0"))
         .respond_with(ok(json!({"DJ_PAGE": []})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-BLIND"))
+        .respond_with(ResponseTemplate::new(404).set_body_string(""))
         .mount(&server)
         .await;
     let options = LedgerOptions {
@@ -185,6 +195,13 @@ async fn find_journal_booking_uses_the_read_object_and_falls_back_to_page_nr() {
             "{missing}"
         );
     }
+    // A 404 that is not the "no records" answer is not "not booked": the lookup is blind.
+    let err = ledger
+        .find_booking(&ExternalReference::new("LS-1234-BLIND"), invoice)
+        .await
+        .unwrap_err();
+    assert!(err.stops_run(), "{err}");
+    assert!(err.message().contains("DJ2P"), "{err}");
 }
 
 async fn sent_body(server: &MockServer) -> Value {
@@ -205,6 +222,17 @@ async fn books_a_sales_order_and_returns_the_generated_number() {
             "SO_HDR": [{"ORD_NR": "24000001", "RPL_INV": "10025", "COMMENT1": "LS-1234-100234"}],
             "SO_LINE": [{"ORD_NR": "24000001", "ART_CODE": "FB-1001"}]
         })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The first booking of SO1 is read back by its reference.
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "SO1"))
+        .and(query_param("FilterValue1", "LS-1234-100234"))
+        .respond_with(ok(
+            json!({"SO_HDR": [{"COMMENT1": "LS-1234-100234", "ORD_NR": "24000001"}]}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
@@ -256,6 +284,16 @@ async fn books_a_sales_invoice_as_the_dj2_fixture() {
         .expect(1)
         .mount(&server)
         .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "DJ2"))
+        .and(query_param("FilterValue1", "Webshop order 100234"))
+        .respond_with(ok(json!({"DJ_PAGE": [
+            {"HDR_DESC": "Webshop order 100234", "INV_NR": "20240412", "SUB_NR": "10025"}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
     let booking = ledger(&server, LedgerOptions::default())
         .book(&document(
             SalesDocumentKind::SalesInvoice,
@@ -284,22 +322,15 @@ async fn a_write_without_a_readable_number_is_looked_up_instead_of_failing() {
     Mock::given(method("POST"))
         .and(path(DATA))
         .respond_with(ok(json!({"Result": true})))
-        .expect(2)
+        .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path(DATA))
         .and(query_param("FilterValue1", "LS-1234-FOUND"))
         .respond_with(ok(
-            json!({"SO_HDR": [{"COMMENT1": "LS-1234-FOUND", "ORD_NR": "24000002"}]}),
+            json!({"SO_HDR": [{"COMMENT1": "LS-1234-FOUND", "ORD_NR": "24000002", "RPL_INV": "10025"}]}),
         ))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(DATA))
-        .and(query_param("FilterValue1", "LS-1234-LOST"))
-        .respond_with(ok(json!({"SO_HDR": []})))
         .expect(1)
         .mount(&server)
         .await;
@@ -309,12 +340,246 @@ async fn a_write_without_a_readable_number_is_looked_up_instead_of_failing() {
         .await
         .unwrap();
     assert_eq!(found.number, "24000002");
-    let lost = ledger
-        .book(&document(SalesDocumentKind::SalesOrder, "LS-1234-LOST"))
+    assert_eq!(found.debtor.as_deref(), Some("10025"));
+}
+
+fn no_records() -> ResponseTemplate {
+    ResponseTemplate::new(404).set_body_json(json!({
+        "ErrorType": "AccountViewError",
+        "ErrorNumbers": [1011],
+        "ErrorMessage": "Er zijn geen records gevonden die voldoen aan het filter."
+    }))
+}
+
+async fn count(server: &MockServer, verb: &str) -> usize {
+    server
+        .received_requests()
         .await
-        .unwrap();
-    assert_eq!(
-        lost.number, "LS-1234-LOST",
-        "the reference stands in, never an error"
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == verb)
+        .count()
+}
+
+/// The lookup-before-create is only as good as the lookup: the first booking of each business object
+/// is read back by its reference, and one that is not found is a fatal configuration error.
+#[tokio::test]
+async fn the_first_booking_per_business_object_is_read_back_by_its_reference() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .respond_with(ok(json!({"SO_HDR": [{"ORD_NR": "24000001"}]})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "SO1"))
+        .and(query_param("FilterValue1", "LS-1234-A"))
+        .respond_with(ok(
+            json!({"SO_HDR": [{"COMMENT1": "LS-1234-A", "ORD_NR": "24000001", "RPL_INV": "10025"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let order = SalesDocumentKind::SalesOrder;
+    let a = ledger.book(&document(order, "LS-1234-A")).await.unwrap();
+    assert_eq!(a.number, "24000001");
+    // Proven once: the second booking is not read back (its answer has a number).
+    let clone = ledger.clone();
+    clone.book(&document(order, "LS-1234-B")).await.unwrap();
+    assert_eq!(count(&server, "GET").await, 1);
+}
+
+#[tokio::test]
+async fn a_booking_its_lookup_cannot_find_stops_the_run_and_no_further_booking_is_written() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .respond_with(ok(json!({"SO_HDR": [{"ORD_NR": "24000001"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The configured business object answers every filtered read with "no records".
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .respond_with(no_records())
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let order = SalesDocumentKind::SalesOrder;
+    let err = ledger
+        .book(&document(order, "LS-1234-A"))
+        .await
+        .unwrap_err();
+    assert!(err.stops_run(), "{err}");
+    assert_eq!(err.kind(), sync_core::error::ErrorKind::Config, "{err}");
+    let m = err.message();
+    assert!(
+        m.contains(
+            "the reference lookup of SO1.COMMENT1 cannot read bookings back: every duplicate \
+             check would be blind"
+        ),
+        "{m}"
     );
+    assert!(m.contains("24000001"), "names what was written: {m}");
+    assert!(m.contains("sales_order_reference_column"), "{m}");
+
+    // From now on the lookup is known to be blind: no lookup says "not booked", nothing is written.
+    let err = ledger
+        .find_booking(&ExternalReference::new("LS-1234-B"), order)
+        .await
+        .unwrap_err();
+    assert!(err.stops_run(), "{err}");
+    let err = ledger
+        .book(&document(order, "LS-1234-B"))
+        .await
+        .unwrap_err();
+    assert!(err.stops_run(), "{err}");
+    let err = ledger.prepare().await.unwrap_err();
+    assert!(err.message().contains("SO1.COMMENT1"), "{err}");
+    assert_eq!(count(&server, "POST").await, 1, "one booking, no more");
+}
+
+#[tokio::test]
+async fn a_write_without_a_number_that_is_not_found_again_is_fatal_not_a_warning() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .respond_with(ok(json!({"Result": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "DJ2"))
+        .respond_with(ok(json!({"DJ_PAGE": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = ledger(&server, LedgerOptions::default())
+        .book(&document(SalesDocumentKind::SalesInvoice, "LS-1234-LOST"))
+        .await
+        .unwrap_err();
+    assert!(err.stops_run(), "{err}");
+    assert!(
+        err.message()
+            .contains("the reference lookup of DJ2.HDR_DESC cannot read bookings back"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_read_back_that_fails_for_now_leaves_the_proof_to_the_next_booking() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .respond_with(ok(json!({"SO_HDR": [{"ORD_NR": "24000001"}]})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-A"))
+        .respond_with(ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-B"))
+        .respond_with(ok(
+            json!({"SO_HDR": [{"COMMENT1": "LS-1234-B", "ORD_NR": "24000001"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let order = SalesDocumentKind::SalesOrder;
+    let a = ledger.book(&document(order, "LS-1234-A")).await.unwrap();
+    assert_eq!(
+        a.number, "24000001",
+        "the write stands; the relay was down for the read"
+    );
+    ledger.book(&document(order, "LS-1234-B")).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_booking_found_by_its_reference_carries_its_debtor() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "SO1"))
+        .and(query_param("FilterValue1", "LS-1234-ORD7"))
+        .respond_with(ok(json!({"SO_HDR": [
+            {"COMMENT1": "LS-1234-ORD7", "ORD_NR": "24000017", "RPL_INV": "10025     "}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "DJ2"))
+        .and(query_param("FilterValue1", "LS-1234-INV7"))
+        .respond_with(ok(json!({"DJ_PAGE": [
+            {"HDR_DESC": "LS-1234-INV7", "INV_NR": "20240412", "PAGE_NR": "24000003", "SUB_NR": "10031"}
+        ]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-ORD8"))
+        .respond_with(ok(
+            json!({"SO_HDR": [{"COMMENT1": "LS-1234-ORD8", "ORD_NR": "24000018", "RPL_INV": ""}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let order = ledger
+        .find_booking(
+            &ExternalReference::new("LS-1234-ORD7"),
+            SalesDocumentKind::SalesOrder,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(order.number, "24000017");
+    assert_eq!(order.debtor.as_deref(), Some("10025"), "SO_HDR.RPL_INV");
+    let invoice = ledger
+        .find_booking(
+            &ExternalReference::new("LS-1234-INV7"),
+            SalesDocumentKind::SalesInvoice,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(invoice.number, "20240412");
+    assert_eq!(invoice.debtor.as_deref(), Some("10031"), "DJ_PAGE.SUB_NR");
+    let blank = ledger
+        .find_booking(
+            &ExternalReference::new("LS-1234-ORD8"),
+            SalesDocumentKind::SalesOrder,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(blank.debtor, None, "an empty debtor column says nothing");
+
+    // The lookups ask for the debtor column.
+    let fields: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|r| {
+            r.url
+                .query_pairs()
+                .find(|(k, _)| k == "Fields")
+                .map(|(_, v)| v.into_owned())
+        })
+        .collect();
+    assert!(fields[0].split(',').any(|f| f == "RPL_INV"), "{fields:?}");
+    assert!(fields[1].split(',').any(|f| f == "SUB_NR"), "{fields:?}");
 }

@@ -23,7 +23,7 @@ fn ok(body: Value) -> ResponseTemplate {
 }
 
 #[tokio::test]
-async fn lists_delivery_addresses_and_treats_404_as_none() {
+async fn lists_delivery_addresses_and_treats_the_no_records_answer_as_none() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(DATA))
@@ -40,6 +40,17 @@ async fn lists_delivery_addresses_and_treats_404_as_none() {
     Mock::given(method("GET"))
         .and(path(DATA))
         .and(query_param("FilterValue1", "10099"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "ErrorType": "AccountViewError",
+            "ErrorNumbers": [1011],
+            "ErrorMessage": "Er zijn geen records gevonden die voldoen aan het filter."
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "10098"))
         .respond_with(ResponseTemplate::new(404).set_body_string("<html>Not found</html>"))
         .expect(1)
         .mount(&server)
@@ -54,6 +65,11 @@ async fn lists_delivery_addresses_and_treats_404_as_none() {
     assert_eq!(a.one_line(), "Slotlaan 40");
     assert_eq!(a.country, Some(CountryCode::NL));
     assert!(ledger.delivery_addresses("10099").await.unwrap().is_empty());
+    let err = ledger.delivery_addresses("10098").await.unwrap_err();
+    assert!(
+        err.stops_run(),
+        "an HTML 404 is not \"no addresses\": a blind lookup would add one per order: {err}"
+    );
 }
 
 #[tokio::test]

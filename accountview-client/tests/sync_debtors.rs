@@ -220,12 +220,165 @@ async fn next_debtor_number_scans_every_page_once_then_counts_locally() {
     let clone = ledger.clone();
     assert_eq!(clone.next_debtor_number(&range).await.unwrap(), "10009");
     assert_eq!(requests(&server).await.len(), 3);
+    // The top of the range is reached: the free numbers below the highest are handed out, lowest
+    // first, until the range is really full.
+    for expected in ["10000", "10002", "10004", "10005", "10006"] {
+        assert_eq!(ledger.next_debtor_number(&range).await.unwrap(), expected);
+    }
+    assert_eq!(requests(&server).await.len(), 3, "still one scan");
     let err = ledger.next_debtor_number(&range).await.unwrap_err();
     assert!(
         err.stops_run(),
         "an exhausted range is a configuration error"
     );
     assert!(err.message().contains("10000..=10009 is used up"));
+}
+
+/// A collective debtor at the top of the range (19999) must not make the whole range "used up".
+#[tokio::test]
+async fn a_collective_debtor_at_the_top_of_the_range_leaves_the_free_numbers_usable() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("Fields", "SUB_NR"))
+        .respond_with(numbers_page(&["10000", "10001", "10003", "19999"]))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let range = DebtorNumberRange {
+        from: 10_000,
+        to: 19_999,
+    };
+    assert_eq!(ledger.next_debtor_number(&range).await.unwrap(), "10002");
+    assert_eq!(ledger.next_debtor_number(&range).await.unwrap(), "10004");
+    assert_eq!(ledger.next_debtor_number(&range).await.unwrap(), "10005");
+}
+
+fn number_exists(number: &str) -> ResponseTemplate {
+    // The shape of fixtures/accountview/error_response.json.
+    ResponseTemplate::new(400).set_body_json(json!({
+        "ErrorType": "AccountViewError",
+        "ErrorNumbers": null,
+        "ErrorMessage": format!("Debiteur {number} bestaat al.")
+    }))
+}
+
+fn created(number: &str) -> ResponseTemplate {
+    ok(json!({"CONTACT": [
+        {"SUB_NR": number, "ACCT_NAME": "P. Pietersen", "MAIL_BUS": "p.pietersen@example.nl"}
+    ]}))
+}
+
+/// Someone created debtor 10003 after the scan: AccountView refuses the number; the connector scans
+/// again and creates the debtor once more with a fresh number.
+#[tokio::test]
+async fn a_number_taken_meanwhile_is_rescanned_and_the_create_retried_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("Fields", "SUB_NR"))
+        .respond_with(numbers_page(&["10001", "10002"]))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("Fields", "SUB_NR"))
+        .respond_with(numbers_page(&["10001", "10002", "10003", "10004"]))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .and(wiremock::matchers::body_string_contains("\"10003\""))
+        .respond_with(number_exists("10003"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .and(wiremock::matchers::body_string_contains("\"10005\""))
+        .respond_with(created("10005"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let range = DebtorNumberRange {
+        from: 10_000,
+        to: 10_009,
+    };
+    let number = ledger.next_debtor_number(&range).await.unwrap();
+    assert_eq!(number, "10003");
+    let record = ledger
+        .create_debtor(&pietersen(), Some(&number))
+        .await
+        .unwrap();
+    assert_eq!(
+        record.number, "10005",
+        "the fresh number after a second scan"
+    );
+    // The cache knows the new state: the next number follows the rescan.
+    assert_eq!(ledger.next_debtor_number(&range).await.unwrap(), "10006");
+}
+
+#[tokio::test]
+async fn the_create_is_retried_once_and_only_with_numbers_the_connector_handed_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("Fields", "SUB_NR"))
+        .respond_with(numbers_page(&["10001"]))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .and(wiremock::matchers::body_string_contains("\"10002\""))
+        .respond_with(number_exists("10002"))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .and(wiremock::matchers::body_string_contains("\"10003\""))
+        .respond_with(number_exists("10003"))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .and(wiremock::matchers::body_string_contains("\"LS90211\""))
+        .respond_with(number_exists("LS90211"))
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let posts = || async {
+        requests(&server)
+            .await
+            .iter()
+            .filter(|r| r.method.as_str() == "POST")
+            .count()
+    };
+    // A number from the shop's customer id is the debtor's identity: never renumbered.
+    let err = ledger
+        .create_debtor(&pietersen(), Some("LS90211"))
+        .await
+        .unwrap_err();
+    assert!(err.is_skippable(), "{err}");
+    assert_eq!(posts().await, 1);
+
+    // A handed-out number is retried once with a fresh one; a second refusal is the answer.
+    let range = DebtorNumberRange {
+        from: 10_000,
+        to: 10_009,
+    };
+    let number = ledger.next_debtor_number(&range).await.unwrap();
+    assert_eq!(number, "10002");
+    let err = ledger
+        .create_debtor(&pietersen(), Some(&number))
+        .await
+        .unwrap_err();
+    assert!(err.message().contains("Debiteur 10003 bestaat al"), "{err}");
+    assert_eq!(posts().await, 3, "one retry, no more");
 }
 
 #[tokio::test]

@@ -6,6 +6,13 @@
 //!   in the body (AccountView.Net does not take HTTP Basic there).
 //! * Refresh is single-flight per credential: one `tokio::sync::Mutex` guards it, and whoever gets the
 //!   lock first re-reads the store, so N callers on an expired token cause exactly one `/token` call.
+//! * Across processes sharing a store, the store's refresh lock ([`TokenStore::lock_refresh`])
+//!   serialises refreshes: inside it the store is read again, and a set another process refreshed
+//!   meanwhile is adopted instead of refreshing again.
+//! * `invalid_grant` is re-authorisation only when the store still holds the very refresh token that
+//!   was refused: if another process rotated it meanwhile (a store without a cross-process lock, a
+//!   lock that timed out), its stored tokens are adopted, refreshed with their own refresh token when
+//!   their access token is expiring.
 //! * Every new token set is saved to the [`TokenStore`] before it is used.
 //!
 //! Hand-written rather than with the `oauth2` crate: the flow is two form posts, and the parts that
@@ -23,7 +30,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use url::Url;
 
-pub use store::{FileTokenStore, MemoryTokenStore, TokenStore};
+pub use store::{FileTokenStore, MemoryTokenStore, REFRESH_LOCK_WAIT, RefreshLock, TokenStore};
+pub(crate) use store::{LOCK_BACKOFF, next_backoff};
 
 use crate::error::{Error, Result, snippet};
 use crate::http::{HttpCore, accountview_error, looks_like_json};
@@ -41,6 +49,14 @@ const DEFAULT_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
 /// Refresh this long before the access token expires.
 const EXPIRY_SKEW: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// After `invalid_grant`, how long the store is watched for the set of a process that is rotating
+/// the refresh token right now (one without the store's refresh lock) before re-authorisation is
+/// declared.
+const ROTATION_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Refresh attempts in one refresh: the token we hold, then at most two rotated elsewhere.
+const MAX_REFRESH_ROUNDS: usize = 3;
 
 /// An access token, the refresh token that renews it, and when the access token expires.
 #[derive(Clone)]
@@ -242,41 +258,136 @@ impl TokenManager {
         self.refresh(http, Some(rejected)).await
     }
 
-    /// Single-flight refresh. After taking the lock the current token is re-read (from the store, which
-    /// another task or process may have updated); only if it is still unusable is `/token` called.
+    /// Single-flight refresh. After taking the in-process lock the current token is re-read (from the
+    /// store, which another task or process may have updated); only if it is still unusable is the
+    /// store's refresh lock taken, the store read once more, and `/token` called.
     async fn refresh(
         &self,
         http: &HttpCore,
         rejected: Option<&SecretString>,
     ) -> Result<SecretString> {
         let _guard = self.refresh_lock.lock().await;
-        let current = match self.store.load().await? {
+        if let Some(token) = self.usable_current(rejected).await? {
+            return Ok(token);
+        }
+        let lock = self.store.lock_refresh().await?;
+        let result = self.refresh_locked(http, rejected).await;
+        lock.release().await;
+        result
+    }
+
+    /// The stored (else cached) token set.
+    async fn current(&self) -> Result<Option<TokenSet>> {
+        Ok(match self.store.load().await? {
             Some(t) => Some(t),
             None => self.cached(),
-        };
-        if let Some(t) = &current {
-            let was_rejected =
-                rejected.is_some_and(|r| r.expose_secret() == t.access_token.expose_secret());
-            if !was_rejected && !t.needs_refresh(Utc::now()) {
-                self.set_cache(t.clone());
-                return Ok(t.access_token.clone());
-            }
+        })
+    }
+
+    /// The current access token when it can be used: not expiring and not the one just rejected.
+    async fn usable_current(
+        &self,
+        rejected: Option<&SecretString>,
+    ) -> Result<Option<SecretString>> {
+        Ok(self
+            .current()
+            .await?
+            .and_then(|t| self.adopt_if_usable(t, rejected)))
+    }
+
+    /// Makes `tokens` current (they are stored already) when their access token can be used.
+    fn adopt_if_usable(
+        &self,
+        tokens: TokenSet,
+        rejected: Option<&SecretString>,
+    ) -> Option<SecretString> {
+        let was_rejected =
+            rejected.is_some_and(|r| r.expose_secret() == tokens.access_token.expose_secret());
+        if was_rejected || tokens.needs_refresh(Utc::now()) {
+            return None;
         }
-        let refresh_token = match (&current, &self.seed) {
+        let access = tokens.access_token.clone();
+        self.set_cache(tokens);
+        Some(access)
+    }
+
+    /// The refresh itself, under the store's refresh lock.
+    async fn refresh_locked(
+        &self,
+        http: &HttpCore,
+        rejected: Option<&SecretString>,
+    ) -> Result<SecretString> {
+        let current = self.current().await?;
+        // Another process may have refreshed while this one waited for the lock.
+        if let Some(token) = current
+            .clone()
+            .and_then(|t| self.adopt_if_usable(t, rejected))
+        {
+            tracing::debug!("tokens refreshed elsewhere meanwhile: adopted");
+            return Ok(token);
+        }
+        let mut refresh_token = match (&current, &self.seed) {
             (Some(t), _) => t.refresh_token.clone(),
             (None, Some(seed)) => seed.clone(),
             (None, None) => return Err(Error::ReauthorizationRequired),
         };
-        let form = [
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token.expose_secret()),
-            ("client_id", self.config.client_id.as_str()),
-            ("client_secret", self.config.client_secret.expose_secret()),
-        ];
-        let tokens = self.token_call(http, &form, Some(&refresh_token)).await?;
-        self.adopt(http, tokens.clone()).await?;
-        tracing::info!(expires_at = %tokens.expires_at, "access token refreshed");
-        Ok(tokens.access_token)
+        for _ in 0..MAX_REFRESH_ROUNDS {
+            let form = [
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token.expose_secret()),
+                ("client_id", self.config.client_id.as_str()),
+                ("client_secret", self.config.client_secret.expose_secret()),
+            ];
+            match self.token_call(http, &form, Some(&refresh_token)).await {
+                Ok(tokens) => {
+                    self.adopt(http, tokens.clone()).await?;
+                    tracing::info!(expires_at = %tokens.expires_at, "access token refreshed");
+                    return Ok(tokens.access_token);
+                }
+                Err(Error::ReauthorizationRequired) => {
+                    let Some(stored) = self.rotated_elsewhere(&refresh_token).await? else {
+                        tracing::warn!(
+                            "refresh token rejected (invalid_grant) and the store holds no newer \
+                             one: re-authorisation required"
+                        );
+                        return Err(Error::ReauthorizationRequired);
+                    };
+                    tracing::info!(
+                        "refresh token rejected (invalid_grant): another process rotated it; \
+                         adopting the stored tokens"
+                    );
+                    refresh_token = stored.refresh_token.clone();
+                    if let Some(token) = self.adopt_if_usable(stored, rejected) {
+                        return Ok(token);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        tracing::warn!(
+            "the refresh token keeps being rotated elsewhere: re-authorisation required"
+        );
+        Err(Error::ReauthorizationRequired)
+    }
+
+    /// After `refused` met `invalid_grant`: the stored set when it holds another refresh token
+    /// (another process rotated it), watching the store for [`ROTATION_GRACE`] in case that process
+    /// is saving it right now. `None` when the store keeps the refused token.
+    async fn rotated_elsewhere(&self, refused: &SecretString) -> Result<Option<TokenSet>> {
+        let deadline = tokio::time::Instant::now() + ROTATION_GRACE;
+        let mut delay = LOCK_BACKOFF.0;
+        loop {
+            if let Some(stored) = self.store.load().await?
+                && stored.refresh_token.expose_secret() != refused.expose_secret()
+            {
+                return Ok(Some(stored));
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Ok(None);
+            }
+            tokio::time::sleep(delay).await;
+            delay = next_backoff(delay);
+        }
     }
 
     /// Persists a new token set (first) and makes it current.
@@ -361,7 +472,7 @@ fn parse_token_response(
     }
     if let Ok(err) = serde_json::from_slice::<OAuthErrorBody>(body) {
         if err.error == "invalid_grant" {
-            tracing::warn!("refresh token rejected (invalid_grant): re-authorisation required");
+            tracing::debug!("token endpoint answered invalid_grant");
             return Err(Error::ReauthorizationRequired);
         }
         return Err(Error::OAuth {

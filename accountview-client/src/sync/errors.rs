@@ -6,9 +6,10 @@
 //! | 401 after refresh, re-authorisation required, OAuth error, 403 | fatal | auth |
 //! | client-side validation | skippable | validation |
 //! | AccountView error body saying the service is unavailable | retryable | transport |
+//! | AccountView error naming an unknown business object, table or field, on a read | fatal | config |
 //! | other AccountView error / 4xx on a write or a one-record lookup | skippable | api |
 //! | other AccountView error / 4xx on a whole-table scan | fatal | api |
-//! | 404 on a scan (the business object does not exist) | fatal | config |
+//! | 404 that is not the "no records" answer, on a read (wrong path or business object) | fatal | config |
 //! | decode | skippable | decode |
 //! | configuration | fatal | config |
 //! | token store | fatal | state |
@@ -79,12 +80,9 @@ pub fn map_error(error: Error, operation: Operation, context: &str) -> SyncError
 fn classify(error: &Error, operation: Operation) -> (ErrorClass, ErrorKind, Option<&'static str>) {
     use ErrorClass::{Fatal, Retryable, Skippable};
     const REAUTH: &str = "re-authorise with `koppel init`";
+    const SCHEMA: &str = "check the configured AccountView columns and business objects";
     let refused = |kind| match operation {
-        Operation::Scan => (
-            Fatal,
-            kind,
-            Some("check the configured AccountView columns and business objects"),
-        ),
+        Operation::Scan => (Fatal, kind, Some(SCHEMA)),
         Operation::Lookup | Operation::Write => (Skippable, kind, None),
     };
     match error {
@@ -110,17 +108,21 @@ fn classify(error: &Error, operation: Operation) -> (ErrorClass, ErrorKind, Opti
         } => {
             if says_unavailable(*status, message) {
                 (Retryable, ErrorKind::Transport, None)
+            } else if operation != Operation::Write && error.names_unknown_schema() {
+                // A read the schema refuses fails for every record alike.
+                (Fatal, ErrorKind::Config, Some(SCHEMA))
             } else {
                 refused(ErrorKind::Api)
             }
         }
+        // The client already reads AccountView's "no records" answer as no rows: a 404 that reaches
+        // here is a wrong path or business object, and a lookup through it would be blind.
         Error::NotFound { .. } => match operation {
-            Operation::Scan => (
+            Operation::Scan | Operation::Lookup => (
                 Fatal,
                 ErrorKind::Config,
-                Some("the business object does not exist in this administration"),
+                Some("the business object or path does not exist in this administration"),
             ),
-            Operation::Lookup => (Skippable, ErrorKind::NotFound, None),
             Operation::Write => (Skippable, ErrorKind::Api, None),
         },
         Error::Decode { .. } => (Skippable, ErrorKind::Decode, None),
@@ -232,6 +234,30 @@ mod tests {
         );
         assert!(map_error(http(400), Operation::Write, "x").is_skippable());
         assert!(map_error(http(400), Operation::Scan, "x").stops_run());
+    }
+
+    #[test]
+    fn a_lookup_the_schema_refuses_stops_the_run_as_a_configuration_error() {
+        // A lookup that cannot be performed would fail (or, worse, read "not found") for every
+        // record: it is the configuration, not the record.
+        for err in [
+            Error::NotFound {
+                snippet: "<html>Not Found</html>".into(),
+            },
+            av(404, "Onbekend bedrijfsobject DJ2X."),
+            av(400, "Veld REF_NR bestaat niet in tabel SO_HDR."),
+        ] {
+            let text = err.to_string();
+            let e = map_error(err, Operation::Lookup, "looking up booking X in DJ2X");
+            assert!(e.stops_run(), "{text}");
+            assert_eq!(e.kind(), ErrorKind::Config, "{text}");
+        }
+        let e = map_error(
+            av(400, "Veld REF_NR bestaat niet in tabel SO_HDR."),
+            Operation::Write,
+            "x",
+        );
+        assert!(e.is_skippable(), "a write's refusal stays about its record");
     }
 
     #[test]

@@ -16,21 +16,51 @@ use sync_core::traits::{ArticleIndex, Ledger};
 
 use super::addresses::{delivery_address_for_create, record_from_delivery_address};
 use super::articles::{article_ref_from_row, index_fields};
+use super::dictionary::LoadedDictionary;
 use super::errors::{Operation, map_error};
 use super::journal::journal_posting;
 use super::numbering::NumberCache;
 use super::options::LedgerOptions;
+use super::proof::LookupProofs;
 use super::sales_order::sales_order;
 use crate::client::AccountViewClient;
 use crate::dataset::{DataSet, Row};
 use crate::error::Error;
 use crate::query::{Filter, Query, SortOrder};
 use crate::records::{JournalPosting, SalesOrder};
+use crate::validate::FieldFacts;
 
 /// Rows read when looking a booking up by its reference. AccountView's `Equal` on text may match
 /// prefixes (FoxPro comparison), so a few rows sorted on the reference are read and compared exactly:
 /// the exact match sorts before every longer text it prefixes.
 const BOOKING_LOOKUP_ROWS: u32 = 10;
+
+/// The reference [`AccountViewLedger::verify_booking_lookup`] looks for: one no booking carries.
+const LOOKUP_PROBE_REFERENCE: &str = "KOPPEL-CHECK-NO-SUCH-BOOKING";
+
+/// The `SO_HDR` column with a sales order's (invoice) debtor: the mapping always writes the debtor
+/// there (`RPL_INV`, one of the columns no option may name), so it is not configurable.
+const SALES_ORDER_DEBTOR_COLUMN: &str = "RPL_INV";
+
+/// The `DJ_PAGE` column with a journal page's debtor (sub-account): the mapping always writes the
+/// debtor there (`SUB_NR`), so it is not configurable.
+const JOURNAL_DEBTOR_COLUMN: &str = "SUB_NR";
+
+/// Where one kind of booking lives in the administration.
+struct BookingPlace<'a> {
+    /// The business object read (and, for sales orders, written).
+    object: &'a str,
+    /// Its header table.
+    table: &'static str,
+    /// The column with the external reference.
+    reference: &'a str,
+    /// The columns with the booking's number, first filled one wins.
+    numbers: Vec<&'a str>,
+    /// The column with the booking's debtor.
+    debtor: &'static str,
+    /// The `[accountview.ledger]` options that choose `object` and `reference`.
+    options: &'static str,
+}
 
 /// An AccountView administration as sync-core's ledger ([`Ledger`],
 /// [`LedgerDebtors`](sync_core::traits::LedgerDebtors)) and article source
@@ -42,7 +72,14 @@ const BOOKING_LOOKUP_ROWS: u32 = 10;
 pub struct AccountViewLedger {
     pub(super) client: AccountViewClient,
     pub(super) options: Arc<LedgerOptions>,
-    pub(super) numbers: Arc<tokio::sync::Mutex<NumberCache>>,
+    pub(super) numbers: Arc<tokio::sync::Mutex<Option<NumberCache>>>,
+    /// Which reference lookups are proven to find what was booked (see `proof`).
+    proofs: Arc<LookupProofs>,
+    /// The client's field facts when the connector was made; the field dictionary is merged into
+    /// these (see `dictionary`).
+    pub(super) base_facts: Arc<FieldFacts>,
+    /// The field dictionary loaded by `prepare`, if any (refreshed hourly).
+    pub(super) dictionary: Arc<tokio::sync::Mutex<Option<LoadedDictionary>>>,
 }
 
 impl fmt::Debug for AccountViewLedger {
@@ -60,9 +97,12 @@ impl AccountViewLedger {
     pub fn new(client: AccountViewClient, options: LedgerOptions) -> Result<Self, SyncError> {
         options.validate()?;
         Ok(Self {
+            base_facts: Arc::new(client.field_facts()),
+            dictionary: Arc::default(),
             client,
             options: Arc::new(options),
             numbers: Arc::default(),
+            proofs: Arc::default(),
         })
     }
 
@@ -76,6 +116,34 @@ impl AccountViewLedger {
         &self.options
     }
 
+    /// Performs one real lookup of `kind`'s bookings by a reference no booking carries, for a
+    /// configuration check (`koppel check`): the configured business object and reference column
+    /// must answer with rows or with AccountView's "no records" answer. Returns where it looked, as
+    /// `OBJECT.COLUMN`; an error (whatever AccountView answered, or why it could not be asked) names
+    /// that place and the `[accountview.ledger]` options that choose it. Writes nothing.
+    pub async fn verify_booking_lookup(
+        &self,
+        kind: SalesDocumentKind,
+    ) -> Result<String, SyncError> {
+        let place = self.booking_place(kind);
+        let label = format!("{}.{}", place.object, place.reference);
+        let probe = ExternalReference::new(LOOKUP_PROBE_REFERENCE);
+        match self.lookup(&probe, kind).await {
+            Ok(_) => Ok(label),
+            Err(e) => Err(SyncError::with_class(
+                e.class(),
+                e.kind(),
+                format!(
+                    "the reference lookup of {label} cannot be performed: {}; check \
+                     [accountview.ledger] {}",
+                    e.message(),
+                    place.options
+                ),
+            )
+            .with_source(e)),
+        }
+    }
+
     /// The client's request counters as a run report wants them (AccountView has no rate-limit
     /// headers, so nothing is throttled).
     pub(super) fn usage(&self) -> ApiStats {
@@ -87,72 +155,163 @@ impl AccountViewLedger {
         }
     }
 
-    /// Where a kind of booking lives: business object, table, reference column and number columns.
-    fn booking_place(&self, kind: SalesDocumentKind) -> (&str, &'static str, &str, Vec<&str>) {
+    /// Where a kind of booking lives: business object, table, reference column, number columns and
+    /// the debtor column.
+    fn booking_place(&self, kind: SalesDocumentKind) -> BookingPlace<'_> {
         let o = &*self.options;
         match kind {
-            SalesDocumentKind::SalesOrder => (
-                SalesOrder::BUSINESS_OBJECT,
-                SalesOrder::HEADER_TABLE,
-                &o.sales_order_reference_column,
-                vec![o.sales_order_number_column.as_str()],
-            ),
-            SalesDocumentKind::SalesInvoice | SalesDocumentKind::CreditNote => (
-                &o.journal_read_object,
-                JournalPosting::PAGE_TABLE,
-                &o.sales_invoice_reference_column,
-                vec![o.journal_number_column.as_str(), "PAGE_NR"],
-            ),
+            SalesDocumentKind::SalesOrder => BookingPlace {
+                object: SalesOrder::BUSINESS_OBJECT,
+                table: SalesOrder::HEADER_TABLE,
+                reference: &o.sales_order_reference_column,
+                numbers: vec![o.sales_order_number_column.as_str()],
+                debtor: SALES_ORDER_DEBTOR_COLUMN,
+                options: "sales_order_reference_column",
+            },
+            SalesDocumentKind::SalesInvoice | SalesDocumentKind::CreditNote => BookingPlace {
+                object: &o.journal_read_object,
+                table: JournalPosting::PAGE_TABLE,
+                reference: &o.sales_invoice_reference_column,
+                numbers: vec![o.journal_number_column.as_str(), "PAGE_NR"],
+                debtor: JOURNAL_DEBTOR_COLUMN,
+                options: "journal_read_object and sales_invoice_reference_column",
+            },
         }
     }
 
-    /// The booking number in a row: the first filled number column.
-    fn number_in(row: &Row, columns: &[&str]) -> Option<String> {
+    /// The first filled of `columns` in a row (a booking number, a debtor), trimmed.
+    fn first_filled(row: &Row, columns: &[&str]) -> Option<String> {
         columns
             .iter()
             .find_map(|c| row.text_lossy(c).map(|v| v.trim().to_owned()))
             .filter(|v| !v.is_empty())
     }
 
-    /// After a write AccountView acknowledged but whose answer holds no number: look the booking up by
-    /// its reference, else use the reference itself as the number. Never an error, so the flow does
-    /// not book again.
-    async fn number_after_write(&self, document: &SalesDocument) -> BookingRef {
-        match self.find_booking(&document.reference, document.kind).await {
-            Ok(Some(found)) => found,
-            outcome => {
-                if let Err(e) = outcome {
-                    tracing::warn!(reference = %document.reference, error = %e, "lookup after booking failed");
-                }
-                tracing::warn!(
-                    reference = %document.reference,
-                    "booking written but its number is unknown: the reference stands in for it"
-                );
-                BookingRef {
-                    number: document.reference.as_str().to_owned(),
-                    kind: document.kind,
-                    debtor: Some(document.debtor.number.clone()),
-                }
+    /// The booking stamped with `reference` (the lookup itself; see `find_booking`).
+    async fn lookup(
+        &self,
+        reference: &ExternalReference,
+        kind: SalesDocumentKind,
+    ) -> Result<Option<BookingRef>, SyncError> {
+        let place = self.booking_place(kind);
+        let object = place.object;
+        let mut fields = vec![place.reference.to_owned()];
+        fields.extend(place.numbers.iter().map(|c| (*c).to_owned()));
+        fields.push(place.debtor.to_owned());
+        let query = Query::new(object)
+            .table(place.table)
+            .fields(fields)
+            .filter(Filter::equal(place.reference, reference.as_str()))
+            .sort([place.reference], SortOrder::Ascending)
+            .page_size(BOOKING_LOOKUP_ROWS);
+        let rows: Vec<Row> = self
+            .client
+            .query(query)
+            .max_pages(1)
+            .stream()
+            .try_collect()
+            .await
+            .map_err(|e| {
+                let context = format!("looking up booking {reference} in {object}");
+                map_error(e, Operation::Lookup, &context)
+            })?;
+        let wanted = reference.as_str().trim();
+        let Some(row) = rows.iter().find(|r| {
+            r.text_lossy(place.reference)
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case(wanted))
+        }) else {
+            return Ok(None);
+        };
+        let number = Self::first_filled(row, &place.numbers).unwrap_or_else(|| {
+            tracing::warn!(%reference, "booking found without a number: the reference stands in");
+            wanted.to_owned()
+        });
+        Ok(Some(BookingRef {
+            number,
+            kind,
+            // The debtor column of the found row, so the flow can link the debtor of a booking it
+            // recovers by its reference; `None` when the row does not say.
+            debtor: Self::first_filled(row, &[place.debtor]),
+        }))
+    }
+
+    /// Reads a booking just written back by its reference, proving the lookup the flow relies on.
+    ///
+    /// Found: the lookup is proven (for this process) and the found booking is returned. Not found,
+    /// or refused (a wrong business object, an unknown column): the lookup is blind and every
+    /// duplicate check through it would say "not booked", a fatal configuration error from now on.
+    /// A read that fails for now (gateway, timeout) proves nothing either way: `Ok(None)`, and the
+    /// next booking tries again.
+    async fn read_back(
+        &self,
+        document: &SalesDocument,
+        written: Option<&str>,
+    ) -> Result<Option<BookingRef>, SyncError> {
+        let place = self.booking_place(document.kind);
+        let reference = &document.reference;
+        let why = match self.lookup(reference, document.kind).await {
+            Ok(Some(found)) => {
+                self.proofs.prove(place.object, place.reference);
+                tracing::debug!(%reference, object = place.object, "booking read back by its reference");
+                return Ok(Some(found));
             }
-        }
+            Err(e) if e.is_retryable() => {
+                tracing::warn!(%reference, error = %e, "reading the booking back failed for now: its lookup stays unproven");
+                return Ok(None);
+            }
+            Ok(None) => "is not found by its reference".to_owned(),
+            Err(e) => format!("cannot be looked up: {e}"),
+        };
+        let written = written.map_or_else(
+            || "was written (AccountView's answer held no number)".to_owned(),
+            |n| format!("was written as {n}"),
+        );
+        let write_object = match document.kind {
+            SalesDocumentKind::SalesOrder => SalesOrder::BUSINESS_OBJECT,
+            SalesDocumentKind::SalesInvoice | SalesDocumentKind::CreditNote => {
+                JournalPosting::BUSINESS_OBJECT
+            }
+        };
+        let message = format!(
+            "the reference lookup of {object}.{column} cannot read bookings back: every duplicate \
+             check would be blind. Booking {reference} {written} in {write_object} but {why}; fix \
+             [accountview.ledger] {options} before the next run (the booking stands: do not book it \
+             again)",
+            object = place.object,
+            column = place.reference,
+            options = place.options,
+        );
+        tracing::error!(%reference, object = place.object, "{message}");
+        Err(self.proofs.blind(place.object, place.reference, message))
     }
 }
 
 #[async_trait]
 impl Ledger for AccountViewLedger {
+    /// Refuses to start a run while a reference lookup is known to be blind (see `read_back`), then
+    /// loads the administration's field dictionary into the client's field facts (at most once an
+    /// hour) and checks the reference columns against it (see `dictionary`).
+    async fn prepare(&self) -> Result<Vec<String>, SyncError> {
+        self.proofs.check_all()?;
+        self.prepare_dictionary().await
+    }
+
     async fn delivery_addresses(
         &self,
         debtor: &str,
     ) -> Result<Vec<DeliveryAddressRecord>, SyncError> {
         let debtor = debtor.trim();
-        let rows = match self.client.delivery_addresses().for_debtor(debtor).await {
-            Ok(rows) => rows,
-            Err(Error::NotFound { .. }) => Vec::new(),
-            Err(e) => {
+        // AccountView's "no records" answer is an empty list already (see `AccountViewClient::read`);
+        // any other 404 is a blind lookup that would add the address again for every order.
+        let rows = self
+            .client
+            .delivery_addresses()
+            .for_debtor(debtor)
+            .await
+            .map_err(|e| {
                 let context = format!("reading the delivery addresses of debtor {debtor}");
-                return Err(map_error(e, Operation::Lookup, &context));
-            }
-        };
+                map_error(e, Operation::Lookup, &context)
+            })?;
         Ok(rows
             .iter()
             .filter(|a| {
@@ -221,44 +380,9 @@ impl Ledger for AccountViewLedger {
         reference: &ExternalReference,
         kind: SalesDocumentKind,
     ) -> Result<Option<BookingRef>, SyncError> {
-        let (object, table, reference_column, number_columns) = self.booking_place(kind);
-        let mut fields = vec![reference_column.to_owned()];
-        fields.extend(number_columns.iter().map(|c| (*c).to_owned()));
-        let query = Query::new(object)
-            .table(table)
-            .fields(fields)
-            .filter(Filter::equal(reference_column, reference.as_str()))
-            .sort([reference_column], SortOrder::Ascending)
-            .page_size(BOOKING_LOOKUP_ROWS);
-        let rows: Vec<Row> = self
-            .client
-            .query(query)
-            .max_pages(1)
-            .stream()
-            .try_collect()
-            .await
-            .map_err(|e| {
-                let context = format!("looking up booking {reference} in {object}");
-                map_error(e, Operation::Lookup, &context)
-            })?;
-        let wanted = reference.as_str().trim();
-        let Some(row) = rows.iter().find(|r| {
-            r.text_lossy(reference_column)
-                .is_some_and(|v| v.trim().eq_ignore_ascii_case(wanted))
-        }) else {
-            return Ok(None);
-        };
-        let number = Self::number_in(row, &number_columns).unwrap_or_else(|| {
-            tracing::warn!(%reference, "booking found without a number: the reference stands in");
-            wanted.to_owned()
-        });
-        Ok(Some(BookingRef {
-            number,
-            kind,
-            // Filled from the found row by the booking lookup (the debtor column of its business
-            // object); `None` when the row does not say.
-            debtor: None,
-        }))
+        let place = self.booking_place(kind);
+        self.proofs.check(place.object, place.reference)?;
+        self.lookup(reference, kind).await
     }
 
     async fn book(&self, document: &SalesDocument) -> Result<BookingRef, SyncError> {
@@ -271,7 +395,10 @@ impl Ledger for AccountViewLedger {
                 journal_posting(document, &self.options, &facts)?.to_write_request()
             }
         };
-        let (object, table, _, number_columns) = self.booking_place(document.kind);
+        let place = self.booking_place(document.kind);
+        // A lookup known to be blind cannot tell whether this document is booked already.
+        self.proofs.check(place.object, place.reference)?;
+        let (object, table, number_columns) = (place.object, place.table, &place.numbers);
         let context = format!("booking {} as {object}", document.reference);
         let request = request.map_err(|e| map_error(e, Operation::Write, &context))?;
         let data: Option<DataSet> = match self.client.create(&request).await {
@@ -282,15 +409,37 @@ impl Ledger for AccountViewLedger {
         let number = data.as_ref().and_then(|d| {
             d.table(table)
                 .first()
-                .and_then(|row| Self::number_in(row, &number_columns))
+                .and_then(|row| Self::first_filled(row, number_columns))
         });
+        let written = |number: String| BookingRef {
+            number,
+            kind: document.kind,
+            debtor: Some(document.debtor.number.clone()),
+        };
         let booking = match number {
-            Some(number) => BookingRef {
-                number,
-                kind: document.kind,
-                debtor: Some(document.debtor.number.clone()),
+            // The lookup is proven already: the answer's number is the booking.
+            Some(number) if self.proofs.is_proven(place.object, place.reference) => written(number),
+            // Read the first booking of this business object back, to prove its lookup.
+            Some(number) => {
+                self.read_back(document, Some(&number)).await?;
+                written(number)
+            }
+            // Written, but the answer holds no number: the lookup finds it (and so proves itself).
+            None => match self.read_back(document, None).await? {
+                Some(mut found) => {
+                    found.debtor = found
+                        .debtor
+                        .or_else(|| Some(document.debtor.number.clone()));
+                    found
+                }
+                None => {
+                    tracing::warn!(
+                        reference = %document.reference,
+                        "booking written but its number is unknown: the reference stands in for it"
+                    );
+                    written(document.reference.as_str().to_owned())
+                }
             },
-            None => self.number_after_write(document).await,
         };
         tracing::info!(reference = %document.reference, number = %booking.number, object, "booked");
         Ok(booking)

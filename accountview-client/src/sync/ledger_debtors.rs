@@ -9,7 +9,7 @@ use sync_core::traits::{DebtorNumberRange, LedgerDebtors, ReadWindow};
 use super::debtors::{debtor_for_create, debtor_for_update, record_from_debtor};
 use super::errors::{Operation, map_error};
 use super::ledger::AccountViewLedger;
-use super::numbering::{first_free, take};
+use super::numbering::NumberCache;
 use crate::dataset::Row;
 use crate::error::Error;
 use crate::query::{Filter, Query, SortOrder};
@@ -56,8 +56,8 @@ impl AccountViewLedger {
         Ok(records)
     }
 
-    /// The highest numeric `SUB_NR` in `range` + 1, from one scan of the `SUB_NR` column.
-    async fn scan_first_free(&self, range: &DebtorNumberRange) -> Result<Option<u64>, SyncError> {
+    /// Every `SUB_NR`, from one scan of that column.
+    async fn scan_debtor_numbers(&self) -> Result<Vec<String>, SyncError> {
         let query = Query::new(Debtor::BUSINESS_OBJECT)
             .table(Debtor::TABLE)
             .fields([Debtor::KEY])
@@ -70,9 +70,64 @@ impl AccountViewLedger {
             .await
             .map_err(|e| map_error(e, Operation::Scan, "scanning debtor numbers (AR1)"))?;
         let numbers: Vec<String> = rows.iter().filter_map(|r| r.text_lossy("SUB_NR")).collect();
-        let next = first_free(numbers.iter().map(String::as_str), range);
-        tracing::debug!(debtors = rows.len(), ?next, "debtor numbers scanned");
-        Ok(next)
+        tracing::debug!(debtors = numbers.len(), "debtor numbers scanned");
+        Ok(numbers)
+    }
+
+    /// After AccountView refused `taken` (handed out by `next_debtor_number`) because a debtor with
+    /// that number exists (created outside Koppel since the scan): scans the numbers again and hands
+    /// out a fresh one. `None` when `taken` is not a number this connector handed out.
+    async fn fresh_number_after(&self, taken: &str) -> Result<Option<String>, SyncError> {
+        let mut cache = self.numbers.lock().await;
+        let Some(range) = cache
+            .as_ref()
+            .filter(|c| c.issued(taken))
+            .map(|c| *c.range())
+        else {
+            return Ok(None);
+        };
+        let scanned = self.scan_debtor_numbers().await?;
+        let mut fresh = NumberCache::new(range, scanned.iter().map(String::as_str));
+        if let Some(old) = cache.as_ref() {
+            // Numbers handed out before may not show in the scan yet (a create in flight).
+            old.taken().for_each(|n| fresh.mark_taken(n));
+        }
+        if let Ok(n) = taken.trim().parse::<u64>() {
+            fresh.mark_taken(n);
+        }
+        let number = fresh.take()?;
+        *cache = Some(fresh);
+        Ok(Some(number.to_string()))
+    }
+
+    /// One create. With `renumber`, AccountView's answer that the (handed-out) number exists
+    /// already comes back as [`Created::NumberTaken`] instead of an error.
+    async fn create_once(
+        &self,
+        draft: &DebtorDraft,
+        number: Option<&str>,
+        renumber: bool,
+    ) -> Result<Created, SyncError> {
+        let debtor = debtor_for_create(draft, number, &self.options);
+        let context = format!("creating debtor `{}`", draft.name);
+        let created = match self.client.debtors().create(&debtor).await {
+            Ok(created) => record_from_debtor(&created, &self.options),
+            Err(Error::Decode { .. }) => None,
+            Err(e) if renumber && number.is_some_and(|n| says_number_exists(&e, n)) => {
+                return Ok(Created::NumberTaken(map_error(
+                    e,
+                    Operation::Write,
+                    &context,
+                )));
+            }
+            Err(e) => return Err(map_error(e, Operation::Write, &context)),
+        };
+        let record = match created {
+            Some(record) => record,
+            None => self.created_debtor(&debtor, draft).await?,
+        };
+        tracing::info!(number = %record.number, "debtor created");
+        Ok(Created::Record(Box::new(record)))
     }
 
     /// After a create AccountView acknowledged without a usable number: find the debtor we stored, by
@@ -155,19 +210,23 @@ impl LedgerDebtors for AccountViewLedger {
         draft: &DebtorDraft,
         number: Option<&str>,
     ) -> Result<DebtorRecord, SyncError> {
-        let debtor = debtor_for_create(draft, number, &self.options);
-        let context = format!("creating debtor `{}`", draft.name);
-        let created = match self.client.debtors().create(&debtor).await {
-            Ok(created) => record_from_debtor(&created, &self.options),
-            Err(Error::Decode { .. }) => None,
-            Err(e) => return Err(map_error(e, Operation::Write, &context)),
+        let refused = match self.create_once(draft, number, true).await? {
+            Created::Record(record) => return Ok(*record),
+            Created::NumberTaken(refused) => refused,
         };
-        let record = match created {
-            Some(record) => record,
-            None => self.created_debtor(&debtor, draft).await?,
+        // The number was free at the scan but exists now: scan once more and retry once.
+        let Some(fresh) = self.fresh_number_after(number.unwrap_or_default()).await? else {
+            return Err(refused);
         };
-        tracing::info!(number = %record.number, "debtor created");
-        Ok(record)
+        tracing::warn!(
+            taken = number.unwrap_or_default(),
+            %fresh,
+            "debtor number taken since the scan (created outside Koppel?): retrying with a fresh one"
+        );
+        match self.create_once(draft, Some(&fresh), false).await? {
+            Created::Record(record) => Ok(*record),
+            Created::NumberTaken(refused) => Err(refused),
+        }
     }
 
     async fn update_debtor(
@@ -195,11 +254,43 @@ impl LedgerDebtors for AccountViewLedger {
 
     async fn next_debtor_number(&self, range: &DebtorNumberRange) -> Result<String, SyncError> {
         let mut cache = self.numbers.lock().await;
-        if !matches!(&*cache, Some((cached, _)) if cached == range) {
-            *cache = Some((*range, self.scan_first_free(range).await?));
-        }
-        take(&mut cache, range).map(|n| n.to_string())
+        let cached = cache.as_mut().filter(|c| c.range() == range);
+        let numbers = match cached {
+            Some(numbers) => numbers,
+            None => {
+                let scanned = self.scan_debtor_numbers().await?;
+                cache.insert(NumberCache::new(*range, scanned.iter().map(String::as_str)))
+            }
+        };
+        numbers.take().map(|n| n.to_string())
     }
+}
+
+/// The outcome of one create attempt.
+enum Created {
+    /// The debtor as stored.
+    Record(Box<DebtorRecord>),
+    /// AccountView refused the number because a debtor with it exists (the mapped error).
+    NumberTaken(SyncError),
+}
+
+/// Phrases of AccountView's answer that a record exists already ("Debiteur 10025 bestaat al.").
+const EXISTS_MARKERS: [&str; 3] = ["bestaat al", "bestaat reeds", "already exists"];
+
+/// Whether `error` is AccountView saying that debtor `number` exists already: an AccountView error
+/// whose message says so and names that number (so a duplicate search code, say, is not taken for
+/// it).
+fn says_number_exists(error: &Error, number: &str) -> bool {
+    let Error::AccountView { message, .. } = error else {
+        return false;
+    };
+    let lower = message.to_lowercase();
+    let number = number.trim();
+    !number.is_empty()
+        && EXISTS_MARKERS.iter().any(|m| lower.contains(m))
+        && message
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|word| word.eq_ignore_ascii_case(number))
 }
 
 /// The spellings of a (lower-case) e-mail address that people commonly store: as is, with a capital
@@ -236,7 +327,38 @@ fn email_spellings(email: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod spelling_tests {
-    use super::email_spellings;
+    use super::{Error, email_spellings, says_number_exists};
+
+    #[test]
+    fn tells_a_taken_number_from_other_refusals() {
+        let av = |message: &str| Error::AccountView {
+            error_type: "AccountViewError".into(),
+            numbers: None,
+            message: message.into(),
+            status: http::StatusCode::BAD_REQUEST,
+        };
+        assert!(says_number_exists(
+            &av("Debiteur 10025 bestaat al."),
+            "10025"
+        ));
+        assert!(says_number_exists(
+            &av("Debtor 10025 already exists"),
+            " 10025 "
+        ));
+        assert!(!says_number_exists(
+            &av("Debiteur 100250 bestaat al."),
+            "10025"
+        ));
+        assert!(!says_number_exists(
+            &av("Zoekcode JANSEN bestaat al."),
+            "10025"
+        ));
+        assert!(!says_number_exists(
+            &av("Debiteur 10025 bestaat niet."),
+            "10025"
+        ));
+        assert!(!says_number_exists(&Error::Timeout, "10025"));
+    }
 
     #[test]
     fn usual_spellings_of_an_address() {

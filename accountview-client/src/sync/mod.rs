@@ -10,9 +10,18 @@
 //!   classes (retryable / fatal / skippable), marking ambiguous writes outcome-unknown.
 //! * [`StateTokenStore`] keeps the client's OAuth tokens in sync-core's state store.
 //!
+//! [`Ledger::prepare`](sync_core::traits::Ledger::prepare) loads the administration's field dictionary
+//! (at most once an hour) into the client's field facts, so the columns written are checked against
+//! the real lengths before anything is sent, and checks that the reference columns exist.
+//!
 //! Bookings are found again by their external reference (lookup-before-create): sales orders by
-//! `SO_HDR.COMMENT1`, journal postings by `DJ_PAGE.HDR_DESC` (both configurable). The reference is never
-//! truncated; one that does not fit its column is refused as a mapping error.
+//! `SO_HDR.COMMENT1`, journal postings by `DJ_PAGE.HDR_DESC` (both configurable); a booking found so
+//! carries its debtor (`SO_HDR.RPL_INV`, `DJ_PAGE.SUB_NR`: the columns the mappings write it to). The
+//! reference is never truncated; one that does not fit its column is refused as a mapping error.
+//! The lookup is proven at run time: the first booking of each business object in a process (and
+//! every booking whose answer holds no number) is read back by its reference, and one that is not
+//! found stops the run as a configuration error, as does every later lookup or booking through that
+//! lookup, instead of a blind "not booked" that would book orders twice.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -47,6 +56,7 @@ mod addresses;
 mod article_source;
 mod articles;
 mod debtors;
+mod dictionary;
 mod documents;
 mod errors;
 mod journal;
@@ -56,6 +66,7 @@ mod ledger_debtors;
 mod mapping_tests;
 mod numbering;
 mod options;
+mod proof;
 mod sales_order;
 mod text;
 mod token_store;
@@ -63,4 +74,4 @@ mod token_store;
 pub use errors::{Operation, map_error};
 pub use ledger::AccountViewLedger;
 pub use options::LedgerOptions;
-pub use token_store::StateTokenStore;
+pub use token_store::{REFRESH_LEASE_TTL, StateTokenStore};

@@ -1,16 +1,27 @@
 //! [`StateTokenStore`]: the client's OAuth tokens kept as a secret in sync-core's state store, so
-//! every worker on one state database shares the newest (rotating) refresh token.
+//! every worker on one state database shares the newest (rotating) refresh token, and refreshes one
+//! at a time under a state-store lease.
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use sync_core::state::StateStore;
 
-use crate::auth::{TokenSet, TokenStore};
+use crate::auth::{
+    LOCK_BACKOFF, REFRESH_LOCK_WAIT, RefreshLock, TokenSet, TokenStore, next_backoff,
+};
 use crate::error::{Error, Result};
+
+/// The lease "flow" under which refreshes are serialised (its "connection" is the secret's key).
+const REFRESH_LEASE_FLOW: &str = "token-refresh";
+
+/// How long a refresh lease lasts unless released: longer than one `/token` call takes, short enough
+/// that a worker that died holding it delays the others by a minute at most.
+pub const REFRESH_LEASE_TTL: Duration = Duration::from_secs(60);
 
 /// The JSON kept inside the secret (exposed only while it is serialised).
 #[derive(Serialize, Deserialize)]
@@ -25,10 +36,16 @@ struct StoredTokens {
 /// A [`TokenStore`] over `Arc<dyn StateStore>`: the [`TokenSet`] is serialised as JSON into one
 /// secret (`load_secret` / `save_secret`, atomic per the state store's contract), by default under
 /// `accountview/{client_id}/token`.
+///
+/// Refreshes are serialised across workers by a state-store lease (connection = the secret's key,
+/// flow `token-refresh`, [`REFRESH_LEASE_TTL`]), waited for with a capped backoff for at most
+/// [`REFRESH_LOCK_WAIT`](crate::auth::REFRESH_LOCK_WAIT), then released.
 #[derive(Clone)]
 pub struct StateTokenStore {
     state: Arc<dyn StateStore>,
     key: String,
+    /// This instance's lease holder id (process id and a random part: unique per store instance).
+    holder: String,
 }
 
 impl StateTokenStore {
@@ -42,6 +59,11 @@ impl StateTokenStore {
         Self {
             state,
             key: key.into(),
+            holder: format!(
+                "accountview-{}-{:016x}",
+                std::process::id(),
+                fastrand::u64(..)
+            ),
         }
     }
 
@@ -101,6 +123,51 @@ impl TokenStore for StateTokenStore {
             .map_err(Error::token_store)?;
         tracing::debug!(key = %self.key, "token set saved to the state store");
         Ok(())
+    }
+
+    async fn lock_refresh(&self) -> Result<RefreshLock> {
+        let deadline = tokio::time::Instant::now() + REFRESH_LOCK_WAIT;
+        let mut delay = LOCK_BACKOFF.0;
+        loop {
+            let lease = self
+                .state
+                .acquire_lease(
+                    &self.key,
+                    REFRESH_LEASE_FLOW,
+                    &self.holder,
+                    REFRESH_LEASE_TTL,
+                    Utc::now(),
+                )
+                .await
+                .map_err(Error::token_store)?;
+            if lease.is_some() {
+                let (state, key, holder) = (
+                    Arc::clone(&self.state),
+                    self.key.clone(),
+                    self.holder.clone(),
+                );
+                return Ok(RefreshLock::in_process().with_release(async move {
+                    if let Err(e) = state
+                        .release_lease(&key, REFRESH_LEASE_FLOW, &holder)
+                        .await
+                    {
+                        tracing::warn!(key = %key, error = %e, "could not release the token refresh lease: it lapses");
+                    }
+                }));
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(Error::token_store(format!(
+                    "timed out after {}s waiting for the token refresh lock (lease `{}` of `{}`): \
+                     another worker is refreshing, or hangs",
+                    REFRESH_LOCK_WAIT.as_secs(),
+                    REFRESH_LEASE_FLOW,
+                    self.key
+                )));
+            }
+            tracing::debug!(key = %self.key, "token refresh lease held elsewhere: waiting");
+            tokio::time::sleep(delay).await;
+            delay = next_backoff(delay);
+        }
     }
 }
 

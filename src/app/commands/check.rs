@@ -2,13 +2,18 @@
 //! windows) and the administration (a token, the configured company, counts of VAT codes, ledger
 //! accounts, journals, payment conditions, article access), and check that what the configuration
 //! names exists there: columns in the field dictionary, VAT codes, accounts, conditions, articles.
-//! Missing columns and codes are warnings; a connection that does not work is a failure (exit 1).
+//! It also looks a booking up by its reference for each kind the orders flow books (the sales order
+//! or sales invoice of the target, and credit notes when they are booked), exactly as a run does.
+//! Missing columns and codes are warnings; a connection that does not work, or a booking lookup that
+//! cannot be performed (a run would check for duplicates blind), is a failure (exit 1).
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use accountview_client::sync::AccountViewLedger;
 use serde::Serialize;
+use sync_core::domain::SalesDocumentKind;
 use sync_core::state::StateStore;
 use sync_core::traits::WriteBack;
 
@@ -92,6 +97,9 @@ pub struct AccountViewCheck {
     pub payment_conditions: Option<usize>,
     /// Whether articles can be read.
     pub articles_readable: bool,
+    /// The booking lookups performed (`BUSINESS_OBJECT.COLUMN`), each answered with rows or
+    /// AccountView's "no records".
+    pub booking_lookups: Vec<String>,
     /// Why it does not work.
     pub problem: Option<Problem>,
 }
@@ -292,7 +300,45 @@ async fn check_accountview(
     }
     warnings.extend(column_warnings(c, &admin));
     warnings.extend(reference_warnings(c, &admin, &codes));
+    match booking_lookups(c, client).await {
+        Ok(lookups) => out.booking_lookups = lookups,
+        Err(problem) => {
+            out.ok = false;
+            out.problem = Some(problem);
+        }
+    }
     out
+}
+
+/// Looks a booking up by its reference for every kind the orders flow books, through the ledger
+/// connector a run uses. Any answer but rows or "no records" is a problem.
+async fn booking_lookups(
+    c: &Connection,
+    client: accountview_client::AccountViewClient,
+) -> Result<Vec<String>, Problem> {
+    if !c.orders.enabled {
+        return Ok(Vec::new());
+    }
+    let fix = "set [accountview.ledger] to a business object and reference column this \
+               administration reads bookings from (`koppel init` proposes them); until then every \
+               duplicate check of a run would be blind";
+    let ledger = AccountViewLedger::new(client, c.accountview.ledger.clone())
+        .map_err(|e| Problem::new(format!("AccountView: [accountview.ledger]: {e}"), fix))?;
+    let mut kinds = vec![c.orders.target.document_kind()];
+    if c.orders.credit_notes {
+        kinds.push(SalesDocumentKind::CreditNote);
+    }
+    let mut lookups: Vec<String> = Vec::new();
+    for kind in kinds {
+        let place = ledger
+            .verify_booking_lookup(kind)
+            .await
+            .map_err(|e| Problem::new(format!("AccountView: {}", e.message()), fix))?;
+        if !lookups.contains(&place) {
+            lookups.push(place);
+        }
+    }
+    Ok(lookups)
 }
 
 /// The configured columns the field dictionary does not know.
@@ -499,6 +545,13 @@ pub fn render(report: &CheckReport) -> String {
                     "not readable"
                 }
             );
+            if !av.booking_lookups.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    booking lookup      {} (by reference)",
+                    av.booking_lookups.join(", ")
+                );
+            }
         }
         if let Some(p) = &av.problem {
             let _ = writeln!(out, "    problem:     {}", p.problem);
