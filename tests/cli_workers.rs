@@ -15,7 +15,10 @@ use sandbox::{FaultKind, FaultPlan, FaultRule, FaultTarget, Method};
 fn references(env: &Env) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     for order in env.sb.accountview().sales_orders() {
-        let reference = order.header["COMMENT1"].as_str().unwrap_or_default().to_owned();
+        let reference = order.header["COMMENT1"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         assert!(seen.insert(reference.clone()), "{reference} booked twice");
     }
     seen
@@ -25,10 +28,12 @@ fn references(env: &Env) -> BTreeSet<String> {
 async fn a_killed_worker_frees_the_flow_at_once_and_a_busy_flow_is_no_failure() {
     let env = Env::start(40, 30).await;
     // Slow bookings, so the first run is still writing when the others start.
-    env.sb.accountview().set_faults(FaultPlan::default().rule(FaultRule::new(
-        FaultTarget::accountview(Method::POST, "SO1"),
-        FaultKind::Latency(Duration::from_millis(400)),
-    )));
+    env.sb
+        .accountview()
+        .set_faults(FaultPlan::default().rule(FaultRule::new(
+            FaultTarget::accountview(Method::POST, "SO1"),
+            FaultKind::Latency(Duration::from_millis(400)),
+        )));
     let path = env.write_config("koppel.toml", "");
     let text = std::fs::read_to_string(&path).unwrap();
     // A short stale age, so the order the killed worker was writing is not held for 15 minutes.
@@ -69,7 +74,10 @@ async fn a_killed_worker_frees_the_flow_at_once_and_a_busy_flow_is_no_failure() 
         "{report}"
     );
     let before_kill = references(&env).len();
-    assert!(before_kill < env.paid_orders(), "the first run was not done yet");
+    assert!(
+        before_kill < env.paid_orders(),
+        "the first run was not done yet"
+    );
 
     // The first worker is killed mid-run. The next run starts at once: no 15-minute lease to wait for.
     first.kill().expect("SIGKILL");

@@ -24,6 +24,17 @@ fn ledger(server: &MockServer, options: LedgerOptions) -> AccountViewLedger {
     AccountViewLedger::new(client_for(server), options).unwrap()
 }
 
+/// The administration holds no booking yet to prove a lookup with before the first write (the
+/// ledger's first lookup through a business object asks for one).
+async fn nothing_to_prove_with(server: &MockServer) {
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterOperator1", "NotEqual"))
+        .respond_with(no_records())
+        .mount(server)
+        .await;
+}
+
 fn ok(body: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(body)
 }
@@ -93,6 +104,7 @@ fn document(kind: SalesDocumentKind, reference: &str) -> SalesDocument {
 #[tokio::test]
 async fn find_booking_matches_the_reference_exactly() {
     let server = MockServer::start().await;
+    nothing_to_prove_with(&server).await;
     Mock::given(method("GET"))
         .and(path(DATA))
         .and(query_param("BusinessObject", "SO1"))
@@ -139,6 +151,7 @@ async fn find_booking_matches_the_reference_exactly() {
 #[tokio::test]
 async fn find_journal_booking_uses_the_read_object_and_falls_back_to_page_nr() {
     let server = MockServer::start().await;
+    nothing_to_prove_with(&server).await;
     Mock::given(method("GET"))
         .and(path(DATA))
         .and(query_param("BusinessObject", "DJ2P"))
@@ -507,6 +520,7 @@ async fn a_read_back_that_fails_for_now_leaves_the_proof_to_the_next_booking() {
 #[tokio::test]
 async fn a_booking_found_by_its_reference_carries_its_debtor() {
     let server = MockServer::start().await;
+    nothing_to_prove_with(&server).await;
     Mock::given(method("GET"))
         .and(path(DATA))
         .and(query_param("BusinessObject", "SO1"))
@@ -573,6 +587,8 @@ async fn a_booking_found_by_its_reference_carries_its_debtor() {
         .await
         .unwrap()
         .iter()
+        // Not the reads for a booking to prove the lookup with.
+        .filter(|r| !r.url.query().unwrap_or_default().contains("NotEqual"))
         .filter_map(|r| {
             r.url
                 .query_pairs()
@@ -582,4 +598,87 @@ async fn a_booking_found_by_its_reference_carries_its_debtor() {
         .collect();
     assert!(fields[0].split(',').any(|f| f == "RPL_INV"), "{fields:?}");
     assert!(fields[1].split(',').any(|f| f == "SUB_NR"), "{fields:?}");
+}
+
+/// A new process proves its lookup with a booking that exists already, before its first write: a
+/// lookup that cannot find it stops the run before anything is written (an earlier process may
+/// have booked the very order this one would book again).
+#[tokio::test]
+async fn a_lookup_is_proven_with_an_existing_booking_before_the_first_write() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("BusinessObject", "SO1"))
+        .and(query_param("FilterOperator1", "NotEqual"))
+        .respond_with(ok(json!({"SO_HDR": [{"COMMENT1": "LS-1234-OLD1"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-OLD1"))
+        .respond_with(ok(
+            json!({"SO_HDR": [{"COMMENT1": "LS-1234-OLD1", "ORD_NR": "24000001"}]}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterValue1", "LS-1234-NEW1"))
+        .respond_with(no_records())
+        .expect(2)
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let kind = SalesDocumentKind::SalesOrder;
+    for _ in 0..2 {
+        let found = ledger
+            .find_booking(&ExternalReference::new("LS-1234-NEW1"), kind)
+            .await
+            .unwrap();
+        assert_eq!(found, None, "proven once, then plain lookups");
+    }
+}
+
+#[tokio::test]
+async fn a_lookup_that_cannot_find_an_existing_booking_stops_before_any_write() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterOperator1", "NotEqual"))
+        .respond_with(ok(json!({"DJ_PAGE": [{"HDR_DESC": "LS-1234-OLD1"}]})))
+        .mount(&server)
+        .await;
+    // A read object whose filter finds nothing: every lookup would say "not booked".
+    Mock::given(method("GET"))
+        .and(path(DATA))
+        .and(query_param("FilterOperator1", "Equal"))
+        .respond_with(no_records())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(DATA))
+        .respond_with(ok(json!({})))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let ledger = ledger(&server, LedgerOptions::default());
+    let kind = SalesDocumentKind::SalesInvoice;
+    let error = ledger
+        .find_booking(&ExternalReference::new("LS-1234-NEW1"), kind)
+        .await
+        .unwrap_err();
+    assert!(error.stops_run(), "{error}");
+    assert!(error.message().contains("LS-1234-OLD1"), "{error}");
+    assert!(error.message().contains("journal_read_object"), "{error}");
+    let refused = ledger
+        .book(&document(kind, "LS-1234-NEW1"))
+        .await
+        .unwrap_err();
+    assert!(refused.stops_run(), "{refused}");
+    assert!(
+        ledger.prepare().await.is_err(),
+        "the next run stops at once too"
+    );
 }

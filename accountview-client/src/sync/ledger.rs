@@ -235,6 +235,75 @@ impl AccountViewLedger {
         }))
     }
 
+    /// Proves a lookup before this process writes anything through it, with a booking that exists
+    /// already: one row of the business object whose reference column is filled must be found again
+    /// by that reference. So a new process with a blind lookup (a wrong business object, a
+    /// reference column the filter cannot match) stops before its first write instead of booking
+    /// an order again that an earlier process booked. Tried once per process and place; when the
+    /// business object holds no such row, the first booking written through it proves it.
+    async fn prove_before_first_write(&self, kind: SalesDocumentKind) -> Result<(), SyncError> {
+        let place = self.booking_place(kind);
+        if self.proofs.is_tried(place.object, place.reference) {
+            return Ok(());
+        }
+        let label = format!("{}.{}", place.object, place.reference);
+        let sample = Query::new(place.object)
+            .table(place.table)
+            .fields([place.reference.to_owned()])
+            .filter(Filter::not_equal(place.reference, ""))
+            .page_size(1);
+        let rows: Vec<Row> = self
+            .client
+            .query(sample)
+            .max_pages(1)
+            .stream()
+            .try_collect()
+            .await
+            .map_err(|e| {
+                map_error(
+                    e,
+                    Operation::Lookup,
+                    &format!("reading a booking to prove the lookup of {label}"),
+                )
+            })?;
+        let Some(existing) = rows
+            .iter()
+            .filter_map(|r| r.text_lossy(place.reference))
+            .map(|v| v.trim().to_owned())
+            .find(|v| !v.is_empty())
+        else {
+            self.proofs
+                .nothing_to_prove_with(place.object, place.reference);
+            return Ok(());
+        };
+        match self
+            .lookup(&ExternalReference::new(existing.clone()), kind)
+            .await
+        {
+            Ok(Some(_)) => {
+                self.proofs.prove(place.object, place.reference);
+                Ok(())
+            }
+            Err(e) if e.is_retryable() => Err(e),
+            outcome => {
+                let why = match outcome {
+                    Err(e) => format!("cannot be looked up: {e}"),
+                    _ => "is not found by its reference".to_owned(),
+                };
+                Err(self.proofs.blind(
+                    place.object,
+                    place.reference,
+                    format!(
+                        "the reference lookup of {label} cannot read bookings back: the existing \
+                         booking `{existing}` {why}; every duplicate check would be blind, so \
+                         nothing is written — check [accountview.ledger] {}",
+                        place.options
+                    ),
+                ))
+            }
+        }
+    }
+
     /// Reads a booking just written back by its reference, proving the lookup the flow relies on.
     ///
     /// Found: the lookup is proven (for this process) and the found booking is returned. Not found,
@@ -382,6 +451,7 @@ impl Ledger for AccountViewLedger {
     ) -> Result<Option<BookingRef>, SyncError> {
         let place = self.booking_place(kind);
         self.proofs.check(place.object, place.reference)?;
+        self.prove_before_first_write(kind).await?;
         self.lookup(reference, kind).await
     }
 

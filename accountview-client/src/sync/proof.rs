@@ -19,6 +19,9 @@ enum Proof {
     Proven,
     /// A booking written through it was not found again; the message says which and why.
     Blind(String),
+    /// Its business object held no booking with a reference to prove it with before the first
+    /// write; the first booking written through it proves it (or shows it blind).
+    NothingToProveWith,
 }
 
 /// The proofs of one connector (shared by its clones), keyed by business object and reference
@@ -48,6 +51,18 @@ impl LookupProofs {
         matches!(self.lock().get(&key(object, column)), Some(Proof::Proven))
     }
 
+    /// Whether the lookup was tried (proven, blind, or nothing existed to prove it with).
+    pub(super) fn is_tried(&self, object: &str, column: &str) -> bool {
+        self.lock().contains_key(&key(object, column))
+    }
+
+    /// Records that no existing booking could prove the lookup before the first write.
+    pub(super) fn nothing_to_prove_with(&self, object: &str, column: &str) {
+        self.lock()
+            .entry(key(object, column))
+            .or_insert(Proof::NothingToProveWith);
+    }
+
     /// The fatal error of a lookup known to be blind.
     pub(super) fn check(&self, object: &str, column: &str) -> Result<(), SyncError> {
         match self.lock().get(&key(object, column)) {
@@ -63,7 +78,7 @@ impl LookupProofs {
             .values()
             .filter_map(|p| match p {
                 Proof::Blind(message) => Some(message),
-                Proof::Proven => None,
+                Proof::Proven | Proof::NothingToProveWith => None,
             })
             .collect();
         blind.sort();

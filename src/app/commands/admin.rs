@@ -93,7 +93,9 @@ pub async fn dlq(action: DlqAction) -> anyhow::Result<ExitCode> {
                         dry_run: false,
                     })
                     .await
-                    .unwrap_or_else(|e| super::run::not_started_report(connection.name(), "orders", &e));
+                    .unwrap_or_else(|e| {
+                        super::run::not_started_report(connection.name(), "orders", &e)
+                    });
                 reports.push(report);
             }
             if json {
