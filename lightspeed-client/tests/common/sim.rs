@@ -68,6 +68,7 @@ pub struct SimShop {
     records: Mutex<Records>,
     hook: Mutex<Option<Hook>>,
     log: Mutex<Vec<String>>,
+    ignore_created: std::sync::atomic::AtomicBool,
     order_template: Value,
     credit_template: Value,
     invoice_template: Value,
@@ -117,6 +118,7 @@ impl SimShop {
             records: Mutex::new(records),
             hook: Mutex::new(None),
             log: Mutex::new(Vec::new()),
+            ignore_created: std::sync::atomic::AtomicBool::new(false),
             order_template: fixture("order.live-eu1-nl-trimmed.json")["order"].clone(),
             credit_template: fixture("invoice.json")["invoice"].clone(),
             invoice_template: ordinary,
@@ -127,6 +129,13 @@ impl SimShop {
     /// Runs `hook(k, records)` after the k-th request (0-based) has been answered.
     pub fn on_request(&self, hook: impl FnMut(usize, &mut Records) + Send + 'static) {
         *self.hook.lock().unwrap() = Some(Box::new(hook));
+    }
+
+    /// From now on, accept `created_at_min/max` but do not apply them (a server that ignores a
+    /// filter).
+    pub fn ignore_created_filters(&self) {
+        self.ignore_created
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The shop's records now.
@@ -187,10 +196,16 @@ impl SimShop {
         let mut filter = Filter::default();
         let mut page = 1usize;
         let mut limit = 250usize;
+        let ignore_created = self
+            .ignore_created
+            .load(std::sync::atomic::Ordering::Relaxed);
         for (k, v) in request.url.query_pairs() {
             match k.as_ref() {
                 "updated_at_min" => filter.updated_min = Some(parse_filter(&v)),
                 "updated_at_max" => filter.updated_max = Some(parse_filter(&v)),
+                "created_at_min" | "created_at_max" if ignore_created => {
+                    parse_filter(&v);
+                }
                 "created_at_min" => filter.created_min = Some(parse_filter(&v)),
                 "created_at_max" => filter.created_max = Some(parse_filter(&v)),
                 "page" => page = v.parse().unwrap(),
