@@ -329,3 +329,52 @@ async fn a_full_one_second_cell_falls_back_to_offset_paging_and_warns() {
         "the cell was paged by offset"
     );
 }
+
+async fn read_credit_notes(sim: &Arc<SimShop>, page: u32) -> Vec<u64> {
+    sim.shop(page)
+        .changed_credit_notes(&window())
+        .await
+        .unwrap()
+        .iter()
+        .map(|n| n.source_id.parse().unwrap())
+        .collect()
+}
+
+/// The same property for credit notes: an invoice updated at any position after any request
+/// of the invoice scan hides no credit note.
+#[tokio::test]
+async fn credit_notes_an_update_at_any_position_after_any_request_loses_nothing() {
+    let records = spread(25, Duration::hours(20));
+    let credit = |r: &Record| r.credit_note;
+    let baseline = {
+        let sim = SimShop::new(records.clone());
+        let read = read_credit_notes(&sim, 10).await;
+        assert_eq!(
+            read.len(),
+            16,
+            "two thirds of the invoices are credit notes"
+        );
+        assert_complete(&read, &records.invoices, &records.invoices, credit, "still");
+        sim.requests().lists + sim.requests().counts
+    };
+    assert!(baseline >= 3, "the invoice scan took several requests");
+    let positions = ids(&records.invoices);
+    for (p, &id) in positions.iter().enumerate() {
+        for k in 0..=baseline {
+            let sim = SimShop::new(records.clone());
+            sim.on_request(move |n, r| {
+                if n == k {
+                    r.touch_invoice(id, now());
+                }
+            });
+            let read = read_credit_notes(&sim, 10).await;
+            assert_complete(
+                &read,
+                &records.invoices,
+                &sim.records().invoices,
+                credit,
+                &format!("invoice at position {p} updated after request {k}"),
+            );
+        }
+    }
+}

@@ -88,14 +88,12 @@ impl LightspeedShop {
         Ok(scanned.items)
     }
 
-    /// Credit notes among the invoices `request` lists, each with its items.
+    /// The credit notes among `invoices`, each with its items.
     async fn credit_notes(
         &self,
-        request: ListRequest<Raw<Invoice>>,
-        context: &str,
+        invoices: Vec<Raw<Invoice>>,
     ) -> Result<Vec<CreditNote>, SyncError> {
         let ctx = self.context().await?;
-        let invoices = self.all(request, context).await?;
         let mut notes = Vec::new();
         for Raw { model, mut json } in invoices {
             if model.is_credit_note != Some(true) {
@@ -253,22 +251,24 @@ impl OrderSource for LightspeedShop {
             return Ok(Vec::new());
         };
         let request = self.list::<Raw<Invoice>>("invoices").param("order", id);
-        self.credit_notes(request, &format!("listing the invoices of order {id}"))
-            .await
+        let invoices = self
+            .all(request, &format!("listing the invoices of order {id}"))
+            .await?;
+        self.credit_notes(invoices).await
     }
 
-    /// `GET invoices.json?updated_at_min=…&updated_at_max=…` (all pages), the credit notes among
-    /// them, each with `GET invoices/{id}/items.json`.
+    /// `GET invoices.json?updated_at_min=…&updated_at_max=…`, read completely like
+    /// [`changed_orders`](OrderSource::changed_orders) (see [`crate::scan`]); the credit notes
+    /// among them, each with `GET invoices/{id}/items.json`.
     async fn changed_credit_notes(
         &self,
         window: &ReadWindow,
     ) -> Result<Vec<CreditNote>, SyncError> {
-        let mut request = self.list::<Raw<Invoice>>("invoices");
-        if let Some(since) = window.since {
-            request = request.updated_at_min(since);
-        }
-        request = request.updated_at_max(window.until);
-        self.credit_notes(request, "listing changed invoices").await
+        let request = self.list::<Raw<Invoice>>("invoices");
+        let invoices = self
+            .scan(request, window, "listing changed invoices")
+            .await?;
+        self.credit_notes(invoices).await
     }
 
     /// A custom status (`PUT orders/{id}.json` with `customStatusId`) or a metafield with the
