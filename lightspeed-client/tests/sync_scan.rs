@@ -378,3 +378,41 @@ async fn credit_notes_an_update_at_any_position_after_any_request_loses_nothing(
         }
     }
 }
+
+/// What a scan costs: list and count requests for windows of different sizes (printed; run with
+/// `--nocapture` to see them). A window with fewer orders than a page costs exactly one request
+/// (a window of exactly 250 fills page 1, and no reader can tell that from more without asking
+/// again).
+#[tokio::test]
+async fn request_counts_by_window_size() {
+    let day = Duration::days(1);
+    let cases = [
+        ("25 orders over a day", spread(25, day)),
+        ("249 orders over a day", spread(249, day)),
+        ("250 orders over a day", spread(250, day)),
+        ("1,000 orders over a day", spread(1000, day)),
+        ("5,000 orders over a day", spread(5000, day)),
+        ("1,000 orders in one second", bulk(1000, 61, 0)),
+    ];
+    println!(
+        "orders window, page size 250: list + count requests \
+         (before: offset pages, plus the count after a multi-page scan)"
+    );
+    for (name, records) in cases {
+        let n = records.orders.len();
+        let sim = SimShop::new(records.clone());
+        let read = read_orders(&sim, 250).await;
+        assert_eq!(read.len(), n, "{name}");
+        let r = sim.requests();
+        println!(
+            "  {name:<28} {:>3} lists + {:>3} counts = {:>3} requests (before: {})",
+            r.lists,
+            r.counts,
+            r.total(),
+            n / 250 + 1 + usize::from(n >= 250)
+        );
+        if n < 250 {
+            assert_eq!(r.total(), 1, "{name}: less than a page costs one request");
+        }
+    }
+}
