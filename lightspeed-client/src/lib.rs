@@ -6,6 +6,9 @@
 //!   enums, typed links, unknown fields kept.
 //! - **Lazy lists**: `list()` builds a request with filters; `.stream()` yields items and
 //!   `.pages()` pages, fetching only when polled, stopping on a short or repeated page.
+//! - **Complete window reads**: `.scan_window(since, until)` reads every record changed in a
+//!   time window without offset paging, so records updated during the read hide no others
+//!   ([`scan`]).
 //! - **Rate limits respected before they bite**: the 5-minute, hourly and daily windows from the
 //!   `X-RateLimit-*` headers and the 20 requests/second cap ([`ratelimit`]).
 //! - **Safe retries**: capped exponential backoff with full jitter for transport errors,
@@ -66,6 +69,7 @@ mod multipart;
 pub mod ratelimit;
 pub mod resources;
 pub mod retry;
+pub mod scan;
 pub mod serde_util;
 mod stats;
 pub mod transport;
@@ -83,6 +87,7 @@ pub use handler::Handler;
 pub use list::{ListRequest, MAX_LIMIT, Page, format_filter_time};
 pub use ratelimit::{RateLimitConfig, RateLimitObserver, RateLimitSnapshot, RateWindow};
 pub use retry::RetryPolicy;
+pub use scan::{ScanStats, Scanned, Timestamped, WindowScan};
 pub use stats::ClientStats;
 pub use transport::{HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError};
 

@@ -120,6 +120,17 @@ impl<T: Entity> ListRequest<T> {
         self
     }
 
+    /// The items per page this request asks for (see [`limit`](Self::limit)).
+    pub fn page_size(&self) -> u32 {
+        self.limit
+    }
+
+    /// Removes a query parameter, if set.
+    pub(crate) fn without_param(mut self, name: &str) -> Self {
+        self.params.retain(|(k, _)| k != name);
+        self
+    }
+
     /// The first page to fetch (1-based, default 1).
     pub fn page(mut self, page: u32) -> Self {
         self.start_page = page.max(1);

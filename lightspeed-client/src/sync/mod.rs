@@ -2,8 +2,9 @@
 //! order flow.
 //!
 //! * [`LightspeedShop`] implements [`OrderSource`](sync_core::traits::OrderSource) over a
-//!   [`LightspeedClient`](crate::LightspeedClient): changed orders (one request per 250), single
-//!   orders with their lines, credit notes, write-back of the booking number, API usage.
+//!   [`LightspeedClient`](crate::LightspeedClient): changed orders (one request for a poll of
+//!   fewer than 250, read completely however the shop changes meanwhile; see [`crate::scan`]),
+//!   single orders with their lines, credit notes, write-back of the booking number, API usage.
 //! * [`ShopOptions`]: shop id, currency, page size, whether to fetch non-embedded invoices.
 //! * [`mapping`]: the pure functions from Lightspeed payloads to sync-core's neutral
 //!   [`Order`](sync_core::domain::Order) and [`CreditNote`](sync_core::domain::CreditNote).

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::entity::{Entity, Keys};
+use crate::scan::Timestamped;
 
 /// `T` and the JSON object it was decoded from.
 #[derive(Debug, Clone)]
@@ -38,6 +39,16 @@ impl<T: Entity> Entity for Raw<T> {
 
     fn id(&self) -> Option<u64> {
         self.model.id()
+    }
+}
+
+impl<T: Timestamped> Timestamped for Raw<T> {
+    fn created_at_utc(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.model.created_at_utc()
+    }
+
+    fn updated_at_utc(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.model.updated_at_utc()
     }
 }
 

@@ -14,8 +14,9 @@ use crate::client::LightspeedClient;
 
 /// A Lightspeed eCom shop as sync-core's [`OrderSource`](sync_core::traits::OrderSource).
 ///
-/// Listing changed orders returns summaries without lines (one request per 250 orders); the flow
-/// fetches the complete order only for the ones it books (see
+/// Listing changed orders returns summaries without lines (one request for fewer than 250 orders,
+/// about one per 200 plus counts for more; see [`crate::scan`]); the flow fetches the complete
+/// order only for the ones it books (see
 /// [`OrderSource::changed_orders`](sync_core::traits::OrderSource::changed_orders) on this type).
 ///
 /// Cheap to clone: clones share the client (connection pool, rate limiter, statistics) and the

@@ -19,12 +19,10 @@ use crate::error::Error;
 use crate::handler::Handler;
 use crate::list::ListRequest;
 use crate::models::{self, Invoice, InvoiceItem, OrderProduct};
+use crate::scan::Timestamped;
 
 /// The API-key permission scope of orders, their lines and invoices.
 pub(crate) const ORDERS_SCOPE: &str = "orders";
-
-/// How often a changed-orders scan is repeated when a count shows that paging skipped orders.
-const MAX_RESCANS: usize = 3;
 
 /// A lookup by id of a record that may not exist.
 fn not_found(e: &Error) -> bool {
@@ -74,14 +72,28 @@ impl LightspeedShop {
         }
     }
 
-    /// Credit notes among the invoices `request` lists, each with its items.
+    /// Every record `request` lists that changed in `window`, read completely however the shop
+    /// changes meanwhile (see [`crate::scan`]).
+    async fn scan<T: Entity + Timestamped>(
+        &self,
+        request: ListRequest<T>,
+        window: &ReadWindow,
+        context: &str,
+    ) -> Result<Vec<T>, SyncError> {
+        let scanned = request
+            .scan_window(window.since, window.until)
+            .run()
+            .await
+            .map_err(|e| map_error(e, Operation::Read, ORDERS_SCOPE, context))?;
+        Ok(scanned.items)
+    }
+
+    /// The credit notes among `invoices`, each with its items.
     async fn credit_notes(
         &self,
-        request: ListRequest<Raw<Invoice>>,
-        context: &str,
+        invoices: Vec<Raw<Invoice>>,
     ) -> Result<Vec<CreditNote>, SyncError> {
         let ctx = self.context().await?;
-        let invoices = self.all(request, context).await?;
         let mut notes = Vec::new();
         for Raw { model, mut json } in invoices {
             if model.is_credit_note != Some(true) {
@@ -119,10 +131,13 @@ impl OrderSource for LightspeedShop {
         self.usage()
     }
 
-    /// `GET orders.json?updated_at_min=…&updated_at_max=…&limit=250`, all pages: one request per
-    /// 250 orders. A filter list with exactly one value that Lightspeed can filter on (payment
-    /// status `paid`, order status `awaiting_shipment`…) is pushed down as `paymentStatus`,
-    /// `status` or `shipmentStatus`; anything else is left to the flow.
+    /// `GET orders.json?updated_at_min=…&updated_at_max=…&limit=250`: one request when the window
+    /// holds fewer orders than a page; otherwise a count and equal-time sub-windows, read in
+    /// ascending time order (see [`crate::scan`]), so that orders updated during the read hide
+    /// no others: about one list request per 200 orders, plus a count per full window. A filter
+    /// list with exactly one value that Lightspeed can filter on (payment status `paid`, order
+    /// status `awaiting_shipment`…) is pushed down as `paymentStatus`, `status` or
+    /// `shipmentStatus`; anything else is left to the flow.
     ///
     /// The orders come **without lines** (`lines` is empty) and without non-embedded invoices:
     /// they are summaries for the flow to decide on (filters, id map, claim). The flow calls
@@ -136,52 +151,17 @@ impl OrderSource for LightspeedShop {
         filter: &OrderFilter,
     ) -> Result<Vec<Order>, SyncError> {
         let ctx = self.context().await?;
-        let build = || {
-            let mut request = self.list::<Raw<models::Order>>("orders");
-            if let Some(since) = window.since {
-                request = request.updated_at_min(since);
-            }
-            request = request.updated_at_max(window.until);
-            if let Some(s) = status::order_status_filter(&filter.statuses) {
-                request = request.param("status", s);
-            }
-            if let Some(s) = status::payment_status_filter(&filter.payment_statuses) {
-                request = request.param("paymentStatus", s);
-            }
-            if let Some(s) = status::shipment_status_filter(&filter.shipment_statuses) {
-                request = request.param("shipmentStatus", s);
-            }
-            request
-        };
-        let mut listed = self.all(build(), "listing changed orders").await?;
-        // Lightspeed pages by offset and cannot sort. An order updated while a multi-page scan runs
-        // leaves the window (its updatedAt passes `until`), every later order moves one place up, and one
-        // of them would never be read — and the cursor would pass it. When the scan took more than a
-        // page, one count with the same filters tells whether something was skipped; then scan again and
-        // keep the union.
-        let page = usize::try_from(self.options.page_size).unwrap_or(usize::MAX);
-        let mut attempts = 0;
-        while listed.len() >= page && attempts < MAX_RESCANS {
-            let expected = build().count().await.map_err(|e| {
-                map_error(e, Operation::Read, ORDERS_SCOPE, "counting changed orders")
-            })?;
-            let mut seen: std::collections::BTreeSet<u64> =
-                listed.iter().map(|r| r.model.id).collect();
-            if (seen.len() as u64) >= expected {
-                break;
-            }
-            attempts += 1;
-            tracing::info!(
-                expected,
-                read = seen.len(),
-                "orders moved while paging; scanning again"
-            );
-            for item in self.all(build(), "listing changed orders again").await? {
-                if seen.insert(item.model.id) {
-                    listed.push(item);
-                }
-            }
+        let mut request = self.list::<Raw<models::Order>>("orders");
+        if let Some(s) = status::order_status_filter(&filter.statuses) {
+            request = request.param("status", s);
         }
+        if let Some(s) = status::payment_status_filter(&filter.payment_statuses) {
+            request = request.param("paymentStatus", s);
+        }
+        if let Some(s) = status::shipment_status_filter(&filter.shipment_statuses) {
+            request = request.param("shipmentStatus", s);
+        }
+        let listed = self.scan(request, window, "listing changed orders").await?;
         let orders: Vec<Order> = listed
             .into_iter()
             .map(|Raw { model, json }| {
@@ -271,22 +251,24 @@ impl OrderSource for LightspeedShop {
             return Ok(Vec::new());
         };
         let request = self.list::<Raw<Invoice>>("invoices").param("order", id);
-        self.credit_notes(request, &format!("listing the invoices of order {id}"))
-            .await
+        let invoices = self
+            .all(request, &format!("listing the invoices of order {id}"))
+            .await?;
+        self.credit_notes(invoices).await
     }
 
-    /// `GET invoices.json?updated_at_min=…&updated_at_max=…` (all pages), the credit notes among
-    /// them, each with `GET invoices/{id}/items.json`.
+    /// `GET invoices.json?updated_at_min=…&updated_at_max=…`, read completely like
+    /// [`changed_orders`](OrderSource::changed_orders) (see [`crate::scan`]); the credit notes
+    /// among them, each with `GET invoices/{id}/items.json`.
     async fn changed_credit_notes(
         &self,
         window: &ReadWindow,
     ) -> Result<Vec<CreditNote>, SyncError> {
-        let mut request = self.list::<Raw<Invoice>>("invoices");
-        if let Some(since) = window.since {
-            request = request.updated_at_min(since);
-        }
-        request = request.updated_at_max(window.until);
-        self.credit_notes(request, "listing changed invoices").await
+        let request = self.list::<Raw<Invoice>>("invoices");
+        let invoices = self
+            .scan(request, window, "listing changed invoices")
+            .await?;
+        self.credit_notes(invoices).await
     }
 
     /// A custom status (`PUT orders/{id}.json` with `customStatusId`) or a metafield with the

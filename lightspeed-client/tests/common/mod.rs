@@ -5,6 +5,7 @@
 
 pub mod contract;
 pub mod fake;
+pub mod sim;
 
 use serde_json::Value;
 
