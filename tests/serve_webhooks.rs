@@ -305,3 +305,68 @@ async fn with_several_connections_the_shop_id_picks_the_connection() {
     );
     server.shutdown().await.unwrap();
 }
+
+/// Issue 10 §5 and §6: webhook ids were queued in memory (lost on a crash) and, without a poll
+/// schedule, an order whose booking failed was never tried again. The id now waits in the state
+/// store's inbox until its order is booked — through an outage of the administration and a restart.
+#[tokio::test]
+async fn an_announced_order_survives_an_outage_and_a_restart_without_any_schedule() {
+    let sb = support::sandbox(6).await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("koppel.db").display());
+    let config = || {
+        let mut config = koppel::app::config::KoppelConfig::parse(
+            &koppel::app::sandbox_config::sandbox_toml(&sb, &url),
+        )
+        .expect("config");
+        config.orders.schedule = None;
+        config.stock.schedule = None;
+        config
+    };
+    sb.accountview()
+        .set_offline(std::time::Duration::from_secs(3600));
+    let server = support::start(config()).await;
+    let order = new_paid_order(&sb);
+    let (status, body) = Delivery::order(&sb, order, "orders/created")
+        .post(&server)
+        .await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("accepted")));
+    let state = server.runtime().state.clone();
+    eventually("a run that found the administration offline", || async {
+        state
+            .list_runs(&RunFilter::default(), 10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|r| r.outcome.as_deref() == Some("failed"))
+    })
+    .await;
+    assert_eq!(support::times_booked(&sb, order), 0);
+    assert_eq!(
+        state
+            .pending_inbox("default", "orders", 10)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the announcement waits in the inbox"
+    );
+    server.shutdown().await.unwrap();
+
+    // The administration is back; a new process books the order without any poll.
+    sb.accountview().set_online();
+    let server = support::start(config()).await;
+    eventually("the announced order to be booked", || async {
+        support::times_booked(&sb, order) == 1
+    })
+    .await;
+    let state = server.runtime().state.clone();
+    assert!(
+        state
+            .pending_inbox("default", "orders", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    server.shutdown().await.unwrap();
+}

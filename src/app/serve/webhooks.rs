@@ -168,7 +168,8 @@ pub async fn worker(
 ) {
     let name = runner.name().to_owned();
     let mut backoff: Option<Duration> = None;
-    let mut rang = true;
+    // At start only what is waiting counts (announcements a crash left, due dead letters).
+    let mut rang = false;
     loop {
         if *stop.borrow() {
             break;

@@ -1,25 +1,37 @@
 //! The order flow: shop orders → ledger sales orders or sales-journal invoices, each booked exactly once.
 //!
 //! A run reads the orders changed since the cursor (minus the look-back window, capped at the run's
-//! start), or a historic range, or single orders pushed by a webhook, or dead letters to replay. For each
-//! order it:
+//! start), or a historic range, or the orders webhooks announced (the inbox), or single orders, or
+//! dead letters to replay. For each order it:
 //!
 //! 1. checks the filters (order, payment and shipment status) and the id map (already booked → done);
-//! 2. claims the order in the state store (another worker holding it → skipped);
+//! 2. claims the order in the state store (another worker holding it → deferred: the cursor or the
+//!    inbox keeps it); the claim is renewed by a heartbeat while the order is processed;
 //! 3. looks the booking up in the ledger by the external reference Koppel stamps on it — this catches a
 //!    booking whose confirmation was lost in a crash, and a state store that was reset;
 //! 4. fetches the complete order (never trusting a list entry or a webhook body), resolves the debtor
 //!    (default debtor, or by normalised e-mail: found, created or updated) and the delivery address,
-//!    matches every line to a ledger article (one article index per run), maps the order to a
-//!    [`SalesDocument`](crate::domain::SalesDocument) that reconciles to the shop total to the cent, books
-//!    it, links the ids and confirms the claim;
-//! 5. logs an activity entry (what came in, what was sent, the answer), or dead-letters the order with
+//!    matches every line to a ledger article (one article index per run, loaded before any claim),
+//!    maps the order to a [`SalesDocument`](crate::domain::SalesDocument) that reconciles to the shop
+//!    total to the cent — all within the record's deadline;
+//! 5. renews the claim once more with its fencing token (the fence), books, links the ids and
+//!    confirms the claim with its token;
+//! 6. logs an activity entry (what came in, what was sent, the answer), or dead-letters the order with
 //!    the exact reason when it cannot be booked.
 //!
-//! A write that failed in a way that may still have reached the ledger is resolved at once by looking the
-//! reference up again. When the ledger is unreachable the run stops early and the cursor stays before the
-//! first order that was not done, so nothing is skipped. Credit notes of booked orders are booked once as
-//! credit postings on the same debtor.
+//! A write that failed in a way that may still have reached the ledger is looked up at once; when the
+//! lookup does not find it, the claim is parked so nobody writes the order again before the ledger
+//! had time to show the first write. When the ledger is unreachable the run stops early and the cursor
+//! stays before the first record that was not done, so nothing is skipped. Credit notes follow the same
+//! protocol and are booked once as credit postings on the debtor of their order; one whose order is
+//! not booked yet waits for it.
+//!
+//! The whole argument — what is claimed when, each crash point, what two workers can and cannot do —
+//! is in [`exactly_once`].
+
+/// The exactly-once argument of the orders flow (a page to read, no items).
+#[doc = include_str!("EXACTLY_ONCE.md")]
+pub mod exactly_once {}
 
 mod credit;
 pub(crate) mod debtor;

@@ -291,6 +291,42 @@ async fn announced_orders_wait_in_the_inbox_until_they_are_done() {
     assert_eq!(w.ledger.bookings().len(), 3);
 }
 
+/// Issue 10 §5: without a poll schedule, nothing retried a dead letter. An inbox run replays the
+/// dead letters that are due, so a webhook-only installation retries on the same schedule.
+#[tokio::test]
+async fn an_inbox_run_retries_dead_letters_that_are_due() {
+    let w = World::new();
+    w.source.upsert_order(
+        w.order("ORD1", t(10, 11))
+            .line("NEW-ART", dec!(1), dec!(4.95))
+            .build(),
+    );
+    w.state
+        .enqueue("shop-1", FLOW, "ORD1", w.clock.now())
+        .await
+        .unwrap();
+    let inbox = RunRequest {
+        intake: Intake::Inbox,
+        dry_run: false,
+    };
+    let report = w.flow(World::config()).run(inbox.clone()).await.unwrap();
+    assert_eq!(report.counts.dead_lettered, 1, "{report:?}");
+    assert!(
+        w.state
+            .pending_inbox("shop-1", FLOW, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "dead-lettered is done: it left the inbox"
+    );
+    w.ledger
+        .add_articles(&[ArticleBuilder::new("NEW-ART").build()]);
+    w.clock.advance(Duration::from_secs(5 * 60));
+    let report = w.flow(World::config()).run(inbox).await.unwrap();
+    assert_eq!(report.counts.created, 1, "{report:?}");
+    assert_eq!(w.dead_letters().await[0].status, DeadLetterStatus::Replayed);
+}
+
 /// An order source whose order fetches take `delay` (a slow shop or a stalled worker).
 #[derive(Clone)]
 struct SlowSource {
