@@ -178,7 +178,9 @@ impl LightspeedClientBuilder {
     }
 
     /// An explicit API base URL (a test server, a proxy). Wins over [`cluster`](Self::cluster);
-    /// a trailing slash is optional.
+    /// a trailing slash is optional. A URL written the way the API documents its URLs, with the
+    /// language as its last segment (`https://api.webshopapp.com/nl/`), is accepted: the segment is
+    /// taken as the [`language`](Self::language) (or must equal it), so URLs never read `/nl/nl/`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -252,8 +254,24 @@ impl LightspeedClientBuilder {
         if api_key.expose_secret().contains(':') {
             return Err(Error::Config("the API key must not contain `:`".into()));
         }
-        let language = validate_language(self.language.as_deref())?;
-        let base_url = resolve_base_url(self.base_url.as_deref(), self.cluster.as_ref())?;
+        let (base_url, url_language) = match self.base_url.as_deref() {
+            Some(url) => {
+                let (url, language) = split_language(url);
+                (Some(url), language)
+            }
+            None => (None, None),
+        };
+        let language = match (self.language.as_deref(), url_language) {
+            (Some(given), Some(from_url)) if !given.trim().eq_ignore_ascii_case(&from_url) => {
+                return Err(Error::Config(format!(
+                    "the base URL ends in the language segment `{from_url}/` but the language is \
+                     {given:?}: give the base URL without it and the language once"
+                )));
+            }
+            (Some(given), _) => validate_language(Some(given))?,
+            (None, from_url) => validate_language(from_url.as_deref())?,
+        };
+        let base_url = resolve_base_url(base_url.as_deref(), self.cluster.as_ref())?;
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         if timeout.is_zero() || connect_timeout.is_zero() {
@@ -307,6 +325,38 @@ impl LightspeedClientBuilder {
             }),
         })
     }
+}
+
+/// Splits a base URL written with the shop language as its last path segment, the way the API
+/// documents its URLs (`https://api.webshopapp.com/nl/`), into the base URL without it and the
+/// language (lowercase). A URL whose last segment is not two ASCII letters comes back unchanged,
+/// without a language.
+///
+/// ```
+/// use lightspeed_client::split_language;
+///
+/// assert_eq!(
+///     split_language("https://api.webshopapp.com/nl/"),
+///     ("https://api.webshopapp.com/".to_owned(), Some("nl".to_owned()))
+/// );
+/// assert_eq!(split_language("https://api.webshopapp.com"), ("https://api.webshopapp.com".to_owned(), None));
+/// assert_eq!(split_language("http://proxy.local/api/"), ("http://proxy.local/api/".to_owned(), None));
+/// ```
+pub fn split_language(base_url: &str) -> (String, Option<String>) {
+    let text = base_url.trim();
+    let Ok(url) = Url::parse(text) else {
+        return (text.to_owned(), None);
+    };
+    let path = url.path().trim_end_matches('/');
+    let Some((rest, last)) = path.rsplit_once('/') else {
+        return (text.to_owned(), None);
+    };
+    if last.len() != 2 || !last.chars().all(|c| c.is_ascii_alphabetic()) {
+        return (text.to_owned(), None);
+    }
+    let mut without = url.clone();
+    without.set_path(&format!("{rest}/"));
+    (without.to_string(), Some(last.to_ascii_lowercase()))
 }
 
 fn validate_language(language: Option<&str>) -> Result<String> {
@@ -411,6 +461,31 @@ mod tests {
         assert_eq!(client.language(), "nl");
         assert_eq!(client.inner.timeout, DEFAULT_TIMEOUT);
         assert_eq!(client.inner.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    #[tokio::test]
+    async fn a_base_url_with_the_language_segment_gives_the_language() {
+        let client = LightspeedClient::builder()
+            .credentials("key", "secret")
+            .base_url("https://api.webshopapp.com/de/")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url().as_str(), "https://api.webshopapp.com/");
+        assert_eq!(client.language(), "de");
+        let same = LightspeedClient::builder()
+            .credentials("key", "secret")
+            .base_url("https://api.webshopapp.com/NL")
+            .language("nl")
+            .build()
+            .unwrap();
+        assert_eq!(same.base_url().as_str(), "https://api.webshopapp.com/");
+        let error = LightspeedClient::builder()
+            .credentials("key", "secret")
+            .base_url("https://api.webshopapp.com/nl/")
+            .language("de")
+            .build()
+            .unwrap_err();
+        assert!(error.to_string().contains("`nl/`"), "{error}");
     }
 
     #[tokio::test]

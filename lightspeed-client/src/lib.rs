@@ -80,6 +80,7 @@ pub mod sync;
 
 pub use client::{
     Cluster, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, LightspeedClient, LightspeedClientBuilder,
+    split_language,
 };
 pub use entity::{Creatable, Deletable, Entity, Keys, Updatable};
 pub use error::{Error, Result};

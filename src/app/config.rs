@@ -65,8 +65,9 @@ pub struct LightspeedSection {
     pub base_url: Option<String>,
     /// `eu1` (default) or `us1`.
     pub cluster: Option<String>,
-    /// The shop language the API speaks (default `nl`).
-    #[serde(default = "default_language")]
+    /// The shop language the API speaks (default `nl`, or the language segment a `base_url` is
+    /// written with: `https://api.webshopapp.com/nl/`). Resolved when the file is read.
+    #[serde(default)]
     pub language: String,
     /// The API key.
     pub api_key: String,
@@ -84,8 +85,32 @@ pub struct LightspeedSection {
     pub shop: lightspeed_client::sync::ShopOptions,
 }
 
-fn default_language() -> String {
-    "nl".to_owned()
+/// The language when neither `language` nor the base URL names one.
+const DEFAULT_LANGUAGE: &str = "nl";
+
+impl LightspeedSection {
+    /// Takes the language from a `base_url` written with it as its last segment, the way the API
+    /// documents its URLs (`https://api.webshopapp.com/nl/`), so URLs never read `/nl/nl/`; a
+    /// `language` that says otherwise is an error that says what to write. An unset language is `nl`.
+    fn resolve_language(&mut self) -> anyhow::Result<()> {
+        if let Some(url) = &self.base_url
+            && let (without, Some(from_url)) = lightspeed_client::split_language(url)
+        {
+            let given = self.language.trim();
+            if !given.is_empty() && !given.eq_ignore_ascii_case(&from_url) {
+                bail!(
+                    "[lightspeed] base_url ends in the language `{from_url}/` but language = \
+                     \"{given}\": write base_url = \"{without}\" and language = \"…\" once"
+                );
+            }
+            self.base_url = Some(without);
+            self.language = from_url;
+        }
+        if self.language.trim().is_empty() {
+            DEFAULT_LANGUAGE.clone_into(&mut self.language);
+        }
+        Ok(())
+    }
 }
 
 /// `[accountview]`.
@@ -261,8 +286,15 @@ impl KoppelConfig {
 
     /// Parse and validate configuration text.
     pub fn parse(text: &str) -> anyhow::Result<Self> {
-        let config: Self =
+        let mut config: Self =
             sync_core::config::from_toml_str_with_env(text, &|name| std::env::var(name).ok())?;
+        for section in config
+            .lightspeed
+            .iter_mut()
+            .chain(config.connections.iter_mut().map(|c| &mut c.lightspeed))
+        {
+            section.resolve_language()?;
+        }
         config.validate()?;
         Ok(config)
     }
@@ -335,5 +367,47 @@ impl KoppelConfig {
             products: self.products.clone(),
             customers: self.customers.clone(),
         }])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_lightspeed(lines: &str) -> anyhow::Result<KoppelConfig> {
+        KoppelConfig::parse(&format!(
+            "[lightspeed]\n{lines}\napi_key = \"key\"\napi_secret = \"secret\"\n\n\
+             [accountview]\nclient_id = \"id\"\nclient_secret = \"secret\"\ncompany_id = \"1\"\n"
+        ))
+    }
+
+    /// Issue 11: a base URL written as the API documents it, with the language segment, produced
+    /// `/nl/nl/…` URLs.
+    #[test]
+    fn a_base_url_with_its_language_segment_gives_the_language() {
+        let config = with_lightspeed("base_url = \"https://api.webshopapp.com/de/\"").unwrap();
+        let section = config.lightspeed.unwrap();
+        assert_eq!(
+            section.base_url.as_deref(),
+            Some("https://api.webshopapp.com/")
+        );
+        assert_eq!(section.language, "de");
+
+        let same =
+            with_lightspeed("base_url = \"https://api.webshopapp.com/nl\"\nlanguage = \"NL\"")
+                .unwrap();
+        assert_eq!(same.lightspeed.unwrap().language, "nl");
+
+        let error =
+            with_lightspeed("base_url = \"https://api.webshopapp.com/nl/\"\nlanguage = \"de\"")
+                .unwrap_err();
+        let text = format!("{error:#}");
+        assert!(
+            text.contains("base_url = \"https://api.webshopapp.com/\""),
+            "{text}"
+        );
+
+        let plain = with_lightspeed("cluster = \"eu1\"").unwrap();
+        assert_eq!(plain.lightspeed.unwrap().language, "nl", "the default");
     }
 }
