@@ -21,7 +21,9 @@
 
 pub use accountview_client;
 pub use lightspeed_client;
+#[cfg(feature = "sandbox")]
 pub use sandbox;
 pub use sync_core;
 
+#[cfg(feature = "cli")]
 pub mod app;
