@@ -284,7 +284,7 @@ async fn in_chromium_log_in_see_the_run_and_replay_a_dead_letter() {
         .await
         .unwrap()
         .unwrap();
-    let order: u64 = letter.record_key["order/".len()..].parse().unwrap();
+    let order: u64 = letter.record_key.id.parse().unwrap();
     assert_eq!(support::times_booked(&sb, order), 0);
     if let Some(dir) = std::env::var_os("KOPPEL_SCREENSHOTS") {
         browser

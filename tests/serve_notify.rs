@@ -117,7 +117,7 @@ async fn a_dead_lettered_record_notifies_once_with_the_exact_problem() {
     eventually("the second failure to be recorded", || async {
         let letters = state
             .list_dead_letters(&DeadLetterFilter {
-                record_key: Some(key.clone()),
+                record_key: Some(key.parse().unwrap()),
                 status: Some(DeadLetterStatus::Pending),
                 ..Default::default()
             })

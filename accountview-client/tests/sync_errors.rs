@@ -181,7 +181,7 @@ async fn a_rejected_token_is_fatal_and_says_to_reauthorise() {
 #[tokio::test]
 async fn token_store_adapter_round_trips_through_the_state_store() {
     let state: Arc<dyn StateStore> = Arc::new(MemoryStateStore::new());
-    let store = StateTokenStore::new(Arc::clone(&state), "client-id-1");
+    let store = StateTokenStore::new(state.clone(), "client-id-1");
     assert_eq!(store.key(), "accountview/client-id-1/token");
     assert!(store.load().await.unwrap().is_none());
 

@@ -329,7 +329,7 @@ mod state_store {
     use super::{a_stale_refresh_token_is_recovered_from_the_store, both_refresh_at_once};
 
     fn store_on(state: &Arc<dyn StateStore>) -> Arc<dyn TokenStore> {
-        Arc::new(StateTokenStore::new(Arc::clone(state), "client-id-1"))
+        Arc::new(StateTokenStore::new(state.clone(), "client-id-1"))
     }
 
     #[tokio::test(start_paused = true)]

@@ -37,7 +37,7 @@
 //!     .client_id("my-api-key")
 //!     .client_secret("my-api-secret")
 //!     .company_id("3f2c9a7e-1b4d-4c8e-9a51-0d6e2b7f4a10")
-//!     .token_store(Arc::new(StateTokenStore::new(Arc::clone(&state), "my-api-key")))
+//!     .token_store(Arc::new(StateTokenStore::new(state.clone(), "my-api-key")))
 //!     .build()?;
 //! let options: LedgerOptions = serde_json::from_str(r#"{"journal_read_object": "DJ2P"}"#)?;
 //! let ledger = AccountViewLedger::new(client, options)?;

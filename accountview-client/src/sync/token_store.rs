@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
-use sync_core::state::StateStore;
+use sync_core::state::TokenState;
 
 use crate::auth::{
     LOCK_BACKOFF, REFRESH_LOCK_WAIT, RefreshLock, TokenSet, TokenStore, next_backoff,
@@ -33,7 +33,7 @@ struct StoredTokens {
     scope: Option<String>,
 }
 
-/// A [`TokenStore`] over `Arc<dyn StateStore>`: the [`TokenSet`] is serialised as JSON into one
+/// A [`TokenStore`] over a state store (any [`TokenState`]: secrets and leases): the [`TokenSet`] is serialised as JSON into one
 /// secret (`load_secret` / `save_secret`, atomic per the state store's contract), by default under
 /// `accountview/{client_id}/token`.
 ///
@@ -42,7 +42,7 @@ struct StoredTokens {
 /// [`REFRESH_LOCK_WAIT`](crate::auth::REFRESH_LOCK_WAIT), then released.
 #[derive(Clone)]
 pub struct StateTokenStore {
-    state: Arc<dyn StateStore>,
+    state: Arc<dyn TokenState>,
     key: String,
     /// This instance's lease holder id (process id and a random part: unique per store instance).
     holder: String,
@@ -50,12 +50,12 @@ pub struct StateTokenStore {
 
 impl StateTokenStore {
     /// A store for the application `client_id`, under `accountview/{client_id}/token`.
-    pub fn new(state: Arc<dyn StateStore>, client_id: &str) -> Self {
+    pub fn new(state: Arc<dyn TokenState>, client_id: &str) -> Self {
         Self::with_key(state, format!("accountview/{}/token", client_id.trim()))
     }
 
     /// A store under an explicit secret key.
-    pub fn with_key(state: Arc<dyn StateStore>, key: impl Into<String>) -> Self {
+    pub fn with_key(state: Arc<dyn TokenState>, key: impl Into<String>) -> Self {
         Self {
             state,
             key: key.into(),
@@ -178,7 +178,7 @@ mod tests {
 
     #[tokio::test]
     async fn corrupt_secret_is_a_token_store_error_without_its_content() {
-        let state: Arc<dyn StateStore> = Arc::new(MemoryStateStore::new());
+        let state: Arc<dyn sync_core::state::StateStore> = Arc::new(MemoryStateStore::new());
         state
             .save_secret("k", &SecretString::from("refresh-SECRET-not-json"))
             .await

@@ -94,7 +94,7 @@ impl Monitor {
         self.pending_letters(connection, flow)
             .await
             .into_iter()
-            .map(|l| l.record_key)
+            .map(|l| l.record_key.to_string())
             .collect()
     }
 
@@ -156,12 +156,13 @@ impl Monitor {
             let notice = self.gate.record_dead_lettered(
                 &report.connection,
                 &report.flow,
-                &letter.record_key,
+                &letter.record_key.to_string(),
                 &error,
             );
             self.notifiers.deliver(notice).await;
         }
-        let still_pending: BTreeSet<&str> = pending.iter().map(|l| l.record_key.as_str()).collect();
+        let still_pending: BTreeSet<String> =
+            pending.iter().map(|l| l.record_key.to_string()).collect();
         for key in pending_before
             .iter()
             .filter(|k| !still_pending.contains(k.as_str()))

@@ -27,7 +27,7 @@ use chrono::{DateTime, Utc};
 use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::error::{ErrorKind, SyncError};
-use crate::state::{ClaimOutcome, ClaimToken, StateStore};
+use crate::state::{ClaimOutcome, ClaimStore, ClaimToken};
 use crate::traits::Clock;
 
 /// What claiming a record found.
@@ -62,7 +62,7 @@ pub(crate) enum Fence {
 
 /// A claim held on one record. See the [module docs](self).
 pub(crate) struct RecordClaim<'a> {
-    state: &'a dyn StateStore,
+    state: &'a dyn ClaimStore,
     clock: &'a Arc<dyn Clock>,
     connection: &'a str,
     key: String,
@@ -96,7 +96,7 @@ fn renew_every(stale_after: Duration) -> Duration {
 impl<'a> RecordClaim<'a> {
     /// Claim `key` for `worker`, taking over a stale claim.
     pub(crate) async fn acquire(
-        state: &'a dyn StateStore,
+        state: &'a dyn ClaimStore,
         clock: &'a Arc<dyn Clock>,
         connection: &'a str,
         key: String,

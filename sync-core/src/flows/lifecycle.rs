@@ -13,7 +13,7 @@ use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::error::{ErrorKind, SyncError};
 use crate::report::{ApiStats, RunRecorder, RunReport};
-use crate::state::{RunFinish, RunId, RunStart, StateStore};
+use crate::state::{LeaseStore, RunFinish, RunId, RunLog, RunStart};
 use crate::traits::Clock;
 
 /// The default lease time: short, because it is renewed three times per period while a run goes on,
@@ -48,7 +48,8 @@ impl LeaseWatch {
 
 /// The identity of a flow's runs: where they are recorded and who holds the lease.
 pub(crate) struct Lifecycle<'a> {
-    pub state: &'a dyn StateStore,
+    pub runs: &'a dyn RunLog,
+    pub leases: &'a dyn LeaseStore,
     pub clock: &'a Arc<dyn Clock>,
     pub connection: &'a str,
     pub flow: &'static str,
@@ -89,7 +90,7 @@ impl Lifecycle<'_> {
     /// Take the lease, or a retryable `conflict` error when another worker holds it.
     async fn acquire(&self, now: DateTime<Utc>) -> Result<(), SyncError> {
         let lease = self
-            .state
+            .leases
             .acquire_lease(self.connection, self.flow, self.worker, self.lease_ttl, now)
             .await?;
         if lease.is_none() {
@@ -117,9 +118,7 @@ impl Lifecycle<'_> {
                 biased;
                 output = &mut work => return output,
                 _ = ticks.tick() => {
-                    let renewed = self
-                        .state
-                        .renew_lease(self.connection, self.flow, self.worker, self.lease_ttl, self.clock.now())
+                    let renewed = self.leases.renew_lease(self.connection, self.flow, self.worker, self.lease_ttl, self.clock.now())
                         .await;
                     match renewed {
                         Ok(Some(_)) => last_renewed = Instant::now(),
@@ -142,7 +141,7 @@ impl Lifecycle<'_> {
     /// Give the lease back; a failure only delays the next run until the lease expires.
     async fn release(&self) {
         if let Err(e) = self
-            .state
+            .leases
             .release_lease(self.connection, self.flow, self.worker)
             .await
         {
@@ -157,7 +156,7 @@ impl Lifecycle<'_> {
         dry_run: bool,
     ) -> Result<(RunId, RunRecorder), SyncError> {
         let run_id = self
-            .state
+            .runs
             .begin_run(&RunStart {
                 connection: self.connection.to_owned(),
                 flow: self.flow.to_owned(),
@@ -180,7 +179,7 @@ impl Lifecycle<'_> {
         let (before, after) = api;
         recorder.record_api(&after.since(&before));
         let report = recorder.finish();
-        self.state
+        self.runs
             .finish_run(
                 run_id,
                 &RunFinish {
@@ -206,7 +205,8 @@ mod tests {
         worker: &'a str,
     ) -> Lifecycle<'a> {
         Lifecycle {
-            state,
+            runs: state,
+            leases: state,
             clock,
             connection: "c",
             flow: "stock",

@@ -1,26 +1,35 @@
 //! The state store: everything Koppel must remember between runs and share between workers.
 //!
-//! One async trait, [`StateStore`], with three implementations:
+//! The store is a set of role traits — [`CursorStore`], [`IdMap`], [`ContentHashes`],
+//! [`ClaimStore`], [`InboxStore`], [`DeadLetterStore`], [`RunLog`], [`SecretStore`],
+//! [`LeaseStore`], [`StoreOverview`] — so a custom store implements what a flow needs: the orders
+//! flow takes an [`OrdersState`], the stock flow a [`StockState`], an OAuth token store a
+//! [`TokenState`]. [`StateStore`] is all of them at once. Three implementations:
 //!
 //! | store | feature | for |
 //! | --- | --- | --- |
 //! | [`MemoryStateStore`] | always | tests and throw-away runs |
-//! | `SqliteStateStore` | `sqlite` (default) | one process, embedded (rusqlite, bundled SQLite) |
+//! | `SqliteStateStore` | `sqlite` | one process, embedded (rusqlite, bundled SQLite) |
 //! | `PostgresStateStore` | `postgres` | several workers on one database |
+//!
+//! Every one passes the same conformance suite, which a custom store can run against itself
+//! (`sync_core::testing::conformance`, feature `testing`).
 //!
 //! [`open`] picks one from a URL: `memory://`, `sqlite::memory:`, `sqlite://path/to/state.db`
 //! (`sqlite:///abs/path.db` for an absolute path) or `postgres://user@host/db`.
 //!
 //! Scopes are plain strings: a `connection` names one shop/administration pair (for example
-//! `"default"`), a `flow` one of `"orders"`, `"stock"`, `"products"`, `"customers"`, a `kind` what
-//! an id-map entry or a content hash is about (`"order"`, `"debtor_email"`, `"variant_sku"`…).
+//! `"default"`), a `flow` one of `"orders"`, `"stock"`, `"products"`, `"customers"`. What an id-map
+//! entry or a content hash is about is an [`IdKind`] or a [`HashKind`]; a dead letter's key a
+//! [`RecordKey`]; an activity entry's stage, outcome and direction are [`ActivityStage`],
+//! [`ActivityOutcome`] and [`Direction`].
 //!
 //! Every method that depends on the clock takes `now` (or a timestamp in its record), so callers
 //! decide the time and tests never sleep. Timestamps are kept at microsecond precision.
 //!
 //! ```
 //! use chrono::Utc;
-//! use sync_core::state::{self, ClaimOutcome, Cursor};
+//! use sync_core::state::{self, ClaimOutcome, Cursor, IdKind};
 //!
 //! # async fn demo() -> Result<(), sync_core::state::StateError> {
 //! let store = state::open("memory://").await?;
@@ -28,11 +37,11 @@
 //! if let ClaimOutcome::Claimed { token } = store.try_claim("default", "order:1001", "worker-1", now).await? {
 //!     // … write the order to AccountView, which answers with booking 2024-0042 …
 //!     assert!(store.confirm_claim("default", "order:1001", token, "2024-0042").await?);
-//!     store.link("default", "order", "1001", "2024-0042").await?;
+//!     store.link("default", &IdKind::Order, "1001", "2024-0042").await?;
 //!     // Only now that the target acknowledged, move the cursor.
 //!     store.put_cursor("default", "orders", &Cursor::new(now, ["1001"], now)).await?;
 //! }
-//! assert_eq!(store.lookup("default", "order", "1001").await?.as_deref(), Some("2024-0042"));
+//! assert_eq!(store.lookup("default", &IdKind::Order, "1001").await?.as_deref(), Some("2024-0042"));
 //! # Ok(()) }
 //! # tokio::runtime::Runtime::new().unwrap().block_on(demo()).unwrap();
 //! ```
@@ -46,6 +55,7 @@ use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 
 mod error;
+mod kinds;
 mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod migrations;
@@ -63,6 +73,18 @@ mod sqlite;
 mod statements;
 
 pub use error::{BoxError, StateError};
+pub use kinds::{
+    ActivityOutcome, ActivityStage, Direction, HashKind, IdKind, RecordKey, RecordKind,
+};
+
+/// Every role trait in one import, for code that calls store methods on a concrete store type
+/// (`use sync_core::state::prelude::*;`). Code holding a `dyn StateStore` needs none of it.
+pub mod prelude {
+    pub use super::{
+        ClaimStore, ContentHashes, CursorStore, DeadLetterStore, IdMap, InboxStore, LeaseStore,
+        OrdersState, RunLog, SecretStore, StateStore, StockState, StoreOverview, TokenState,
+    };
+}
 pub use memory::MemoryStateStore;
 pub use options::{RetrySchedule, StoreOptions};
 #[cfg(feature = "postgres")]
@@ -76,15 +98,11 @@ pub use records::{
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStateStore;
 
-/// Everything Koppel remembers: cursors, the id map, content hashes, idempotency claims, dead
-/// letters, runs and the activity log, OAuth secrets and work leases.
+/// How far each flow has read its source, per (connection, flow).
 ///
-/// Object safe: flows hold an `Arc<dyn StateStore>`. Every implementation passes the same
-/// conformance suite (`tests/state_conformance.rs`).
+/// One of the role traits of [`StateStore`]; object safe, so flows can hold it as `dyn`.
 #[async_trait]
-pub trait StateStore: Send + Sync + fmt::Debug {
-    // ---- cursors -------------------------------------------------------------------------------
-
+pub trait CursorStore: Send + Sync {
     /// The cursor of a flow, if it ever stored one.
     async fn get_cursor(&self, connection: &str, flow: &str) -> Result<Option<Cursor>, StateError>;
 
@@ -104,14 +122,18 @@ pub trait StateStore: Send + Sync + fmt::Debug {
     /// Forgets the cursor of a flow (the next run starts from its configured beginning).
     /// Returns whether there was one.
     async fn delete_cursor(&self, connection: &str, flow: &str) -> Result<bool, StateError>;
+}
 
-    // ---- id map --------------------------------------------------------------------------------
-
+/// Links between a record's id in one system and its id in the other, per connection and kind.
+///
+/// One of the role traits of [`StateStore`]; object safe, so flows can hold it as `dyn`.
+#[async_trait]
+pub trait IdMap: Send + Sync {
     /// Records that `source_id` corresponds to `target_id` (replacing an earlier link of `source_id`).
     async fn link(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         source_id: &str,
         target_id: &str,
     ) -> Result<(), StateError>;
@@ -120,7 +142,7 @@ pub trait StateStore: Send + Sync + fmt::Debug {
     async fn lookup(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         source_id: &str,
     ) -> Result<Option<String>, StateError>;
 
@@ -129,7 +151,7 @@ pub trait StateStore: Send + Sync + fmt::Debug {
     async fn reverse_lookup(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         target_id: &str,
     ) -> Result<Vec<String>, StateError>;
 
@@ -137,17 +159,22 @@ pub trait StateStore: Send + Sync + fmt::Debug {
     async fn unlink(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         source_id: &str,
     ) -> Result<bool, StateError>;
+}
 
-    // ---- content hashes ------------------------------------------------------------------------
-
+/// The hash of what a target record last contained, and who wrote it (changed-only writes, echo
+/// suppression).
+///
+/// One of the role traits of [`StateStore`]; object safe, so flows can hold it as `dyn`.
+#[async_trait]
+pub trait ContentHashes: Send + Sync {
     /// The hash last recorded for a target record.
     async fn get_hash(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &HashKind,
         target_id: &str,
     ) -> Result<Option<ContentHash>, StateError>;
 
@@ -155,13 +182,17 @@ pub trait StateStore: Send + Sync + fmt::Debug {
     async fn put_hash(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &HashKind,
         target_id: &str,
         hash: &ContentHash,
     ) -> Result<(), StateError>;
+}
 
-    // ---- idempotency claims --------------------------------------------------------------------
-
+/// Idempotency claims with fencing tokens: one owner per record while it is written to a target.
+///
+/// One of the role traits of [`StateStore`]; object safe, so flows can hold it as `dyn`.
+#[async_trait]
+pub trait ClaimStore: Send + Sync {
     /// Claims `key` for `owner` before writing to the target. Atomic: of two concurrent calls on
     /// the same key exactly one gets [`ClaimOutcome::Claimed`] (with a fresh fencing token). The
     /// claim goes stale at `now +` [`StoreOptions::claim_stale_after`] unless renewed; a stale claim
@@ -224,8 +255,18 @@ pub trait StateStore: Send + Sync + fmt::Debug {
         token: ClaimToken,
     ) -> Result<bool, StateError>;
 
-    // ---- inbox ---------------------------------------------------------------------------------
+    /// How long an unconfirmed claim lasts without a renewal ([`StoreOptions::claim_stale_after`]):
+    /// flows renew claims well within it and stop work on a record before it runs out.
+    fn claim_stale_after(&self) -> Duration {
+        StoreOptions::default().claim_stale_after
+    }
+}
 
+/// Records announced for processing (by webhooks) and kept until they are done.
+///
+/// One of the role traits of [`StateStore`]; object safe, so flows can hold it as `dyn`.
+#[async_trait]
+pub trait InboxStore: Send + Sync {
     /// Records that `key` was announced for processing in `flow` (a webhook said the order changed)
     /// so the announcement survives a crash. Announcing a waiting key again bumps its version.
     /// Returns whether the key was newly queued.
@@ -254,9 +295,13 @@ pub trait StateStore: Send + Sync + fmt::Debug {
         key: &str,
         version: i64,
     ) -> Result<bool, StateError>;
+}
 
-    // ---- dead letters --------------------------------------------------------------------------
-
+/// Records that failed, with their reason and a retry schedule.
+///
+/// One of the role traits of [`StateStore`]; object safe, so flows can hold it as `dyn`.
+#[async_trait]
+pub trait DeadLetterStore: Send + Sync {
     /// Stores a failed record, one letter per (connection, flow, record key). A pending letter for
     /// the key gets its attempts incremented and payloads and error replaced; a replayed or dropped
     /// one becomes a new pending incident (attempts 1). `next_attempt_at` follows
@@ -286,9 +331,13 @@ pub trait StateStore: Send + Sync + fmt::Debug {
     /// Marks a letter as dropped (kept for the record, never retried).
     /// [`StateError::NotFound`] if it does not exist.
     async fn drop_dead_letter(&self, id: DeadLetterId) -> Result<(), StateError>;
+}
 
-    // ---- runs and activity ---------------------------------------------------------------------
-
+/// Runs and the activity log.
+///
+/// One of the role traits of [`StateStore`]; object safe, so flows can hold it as `dyn`.
+#[async_trait]
+pub trait RunLog: Send + Sync {
     /// Records the start of a run and returns its id.
     async fn begin_run(&self, start: &RunStart) -> Result<RunId, StateError>;
 
@@ -322,9 +371,13 @@ pub trait StateStore: Send + Sync + fmt::Debug {
     /// Redacts the payloads of entries logged before `older_than` that were not redacted yet;
     /// returns how many entries were redacted.
     async fn redact_activity(&self, older_than: DateTime<Utc>) -> Result<u64, StateError>;
+}
 
-    // ---- secrets -------------------------------------------------------------------------------
-
+/// Secrets such as OAuth refresh tokens.
+///
+/// One of the role traits of [`StateStore`]; object safe, so flows can hold it as `dyn`.
+#[async_trait]
+pub trait SecretStore: Send + Sync {
     /// A stored secret (for example an OAuth refresh token), by name.
     async fn load_secret(&self, key: &str) -> Result<Option<SecretString>, StateError>;
 
@@ -334,9 +387,13 @@ pub trait StateStore: Send + Sync + fmt::Debug {
 
     /// Removes a secret; returns whether there was one.
     async fn delete_secret(&self, key: &str) -> Result<bool, StateError>;
+}
 
-    // ---- work leases ---------------------------------------------------------------------------
-
+/// Work leases: one worker runs a flow of a connection at a time.
+///
+/// One of the role traits of [`StateStore`]; object safe, so flows can hold it as `dyn`.
+#[async_trait]
+pub trait LeaseStore: Send + Sync {
     /// Acquires the lease of (connection, flow) for `holder` until `now + ttl`, if it is free, has
     /// expired (`expires_at <= now`) or is already held by `holder` (then it is extended). Atomic:
     /// two workers never hold the same lease at once. `None` when someone else holds it.
@@ -373,17 +430,13 @@ pub trait StateStore: Send + Sync + fmt::Debug {
         flow: &str,
         holder: &str,
     ) -> Result<bool, StateError>;
+}
 
-    // ---- options -------------------------------------------------------------------------------
-
-    /// How long an unconfirmed claim lasts without a renewal ([`StoreOptions::claim_stale_after`]):
-    /// flows renew claims well within it and stop work on a record before it runs out.
-    fn claim_stale_after(&self) -> Duration {
-        StoreOptions::default().claim_stale_after
-    }
-
-    // ---- overview ------------------------------------------------------------------------------
-
+/// Totals and per-connection summaries, for operators.
+///
+/// One of the role traits of [`StateStore`]; object safe, so flows can hold it as `dyn`.
+#[async_trait]
+pub trait StoreOverview: Send + Sync {
     /// Totals over the whole store.
     async fn stats(&self) -> Result<StoreStats, StateError>;
 
@@ -391,6 +444,52 @@ pub trait StateStore: Send + Sync + fmt::Debug {
     /// latest run per flow, leases.
     async fn summary(&self, connection: &str) -> Result<ConnectionSummary, StateError>;
 }
+
+/// Everything Koppel remembers: every role trait at once. Implement the role traits and this comes
+/// for free; flows take only the roles they use ([`OrdersState`], [`StockState`]).
+///
+/// Every implementation passes the same conformance suite (`sync_core::testing::conformance`, feature
+/// `testing`).
+pub trait StateStore: OrdersState + StockState + TokenState + StoreOverview + fmt::Debug {}
+
+impl<T> StateStore for T where T: OrdersState + StockState + TokenState + StoreOverview + fmt::Debug {}
+
+/// The roles the orders flow uses: cursors, the id map, content hashes, claims, the inbox, dead
+/// letters, runs and activity, and leases.
+pub trait OrdersState:
+    CursorStore
+    + IdMap
+    + ContentHashes
+    + ClaimStore
+    + InboxStore
+    + DeadLetterStore
+    + RunLog
+    + LeaseStore
+{
+}
+
+impl<T> OrdersState for T where
+    T: CursorStore
+        + IdMap
+        + ContentHashes
+        + ClaimStore
+        + InboxStore
+        + DeadLetterStore
+        + RunLog
+        + LeaseStore
+{
+}
+
+/// The roles an OAuth token store over the state store uses: secrets, and a lease that serialises
+/// token refreshes across processes.
+pub trait TokenState: SecretStore + LeaseStore {}
+
+impl<T> TokenState for T where T: SecretStore + LeaseStore {}
+
+/// The roles the stock flow uses: the id map, content hashes, runs and activity, and leases.
+pub trait StockState: IdMap + ContentHashes + RunLog + LeaseStore {}
+
+impl<T> StockState for T where T: IdMap + ContentHashes + RunLog + LeaseStore {}
 
 /// Opens the state store a URL names, with default options. See [`open_with`].
 pub async fn open(url: &str) -> Result<Arc<dyn StateStore>, StateError> {

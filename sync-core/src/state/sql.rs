@@ -115,7 +115,14 @@ pub(crate) fn dead_letters(
             "=",
             filter.status.map(|s| Param::Text(s.as_str().to_owned())),
         )
-        .condition("record_key", "=", text(&filter.record_key))
+        .condition(
+            "record_key",
+            "=",
+            filter
+                .record_key
+                .as_ref()
+                .map(|k| Param::Text(k.to_string())),
+        )
         .condition("error_kind", "=", text(&filter.error_kind));
     query.finish("id", filter.limit, filter.offset)
 }

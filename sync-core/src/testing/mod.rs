@@ -27,6 +27,8 @@
 mod builders;
 mod catalog;
 mod clock;
+#[cfg(feature = "testing")]
+pub mod conformance;
 mod customers;
 mod faults;
 mod ledger;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::Utc;
 use sync_core::state::{MemoryStateStore, StateStore, StoreOptions};
 use tokio::sync::Mutex;
 
@@ -11,15 +11,7 @@ use tokio::sync::Mutex;
 #[cfg(feature = "postgres")]
 pub const DATABASE_URL_VAR: &str = "KOPPEL_TEST_DATABASE_URL";
 
-/// A fixed instant, so tests never read the clock.
-pub fn t0() -> DateTime<Utc> {
-    "2024-05-01T10:00:00Z".parse().unwrap()
-}
-
-/// `t0` plus seconds.
-pub fn at(seconds: i64) -> DateTime<Utc> {
-    t0() + TimeDelta::seconds(seconds)
-}
+pub use sync_core::testing::conformance::StoreUnderTest;
 
 pub enum Backend {
     Memory(Mutex<Option<MemoryStateStore>>),
@@ -58,30 +50,13 @@ impl Harness {
             backend: Backend::Postgres(pg::Schema::new(url, test)),
         })
     }
+}
 
-    /// Whether a lease dies with its holder's process rather than only by its expiry (the SQLite
-    /// file store's operating-system locks).
-    pub fn leases_die_with_holder(&self) -> bool {
-        #[cfg(feature = "sqlite")]
-        if matches!(self.backend, Backend::Sqlite(_)) {
-            return true;
-        }
-        false
-    }
-
-    /// Whether the store keeps a schema version (the SQL stores).
-    pub fn has_schema(&self) -> bool {
-        !matches!(self.backend, Backend::Memory(_))
-    }
-
-    /// A new handle on this test's database, default options.
-    pub async fn open(&self) -> Arc<dyn StateStore> {
-        self.open_with(StoreOptions::default()).await
-    }
-
+#[async_trait::async_trait]
+impl StoreUnderTest for Harness {
     /// A new handle on this test's database. The memory store has one set of options per
     /// database: the first handle's (tests that need options open with them first).
-    pub async fn open_with(&self, options: StoreOptions) -> Arc<dyn StateStore> {
+    async fn open_with(&self, options: StoreOptions) -> Arc<dyn StateStore> {
         match &self.backend {
             Backend::Memory(store) => {
                 let mut store = store.lock().await;
@@ -100,6 +75,20 @@ impl Harness {
             #[cfg(feature = "postgres")]
             Backend::Postgres(schema) => Arc::new(schema.open(options).await),
         }
+    }
+
+    /// The SQL stores keep a schema version.
+    fn has_schema(&self) -> bool {
+        !matches!(self.backend, Backend::Memory(_))
+    }
+
+    /// The SQLite file store's leases hold operating-system locks.
+    fn leases_die_with_holder(&self) -> bool {
+        #[cfg(feature = "sqlite")]
+        if matches!(self.backend, Backend::Sqlite(_)) {
+            return true;
+        }
+        false
     }
 }
 

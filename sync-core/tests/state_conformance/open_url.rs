@@ -1,5 +1,6 @@
 //! `state::open(url)` picks the store the URL names, and never repeats a URL in an error.
 
+use sync_core::state::prelude::*;
 use sync_core::state::{self, StateError};
 
 async fn backend(url: &str) -> String {
@@ -35,8 +36,6 @@ async fn unknown_schemes_are_refused_without_echoing_the_url() {
 #[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn sqlite_urls_open_memory_and_files() {
-    use sync_core::state::StateStore;
-
     assert_eq!(backend("sqlite::memory:").await, "sqlite");
     assert_eq!(backend("sqlite://:memory:").await, "sqlite");
 
@@ -48,11 +47,19 @@ async fn sqlite_urls_open_memory_and_files() {
         "an absolute path gives three slashes: {url}"
     );
     let store = state::open(&url).await.unwrap();
-    store.link("default", "order", "1", "V1").await.unwrap();
+    store
+        .link(
+            "default",
+            &sync_core::state::IdKind::from("order"),
+            "1",
+            "V1",
+        )
+        .await
+        .unwrap();
     let reopened = state::SqliteStateStore::open(&path).await.unwrap();
     assert_eq!(
         reopened
-            .lookup("default", "order", "1")
+            .lookup("default", &sync_core::state::IdKind::from("order"), "1")
             .await
             .unwrap()
             .as_deref(),

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sync_core::report::RunReport;
-use sync_core::state::{ActivityRecord, DeadLetter, RunRecord};
+use sync_core::state::{ActivityRecord, DeadLetter, Direction, RunRecord};
 
 use crate::app::serve::metrics::WebhookResult;
 
@@ -226,8 +226,8 @@ pub fn run(run: &RunRecord, activity: &[ActivityRecord]) -> String {
                     .as_deref()
                     .map(activity_link)
                     .unwrap_or_default(),
-                escape(&a.entry.stage),
-                outcome(&a.entry.outcome),
+                escape(a.entry.stage.as_str()),
+                outcome(a.entry.outcome.as_str()),
                 escape(a.entry.message.as_deref().unwrap_or("")),
             ]
         })
@@ -257,7 +257,7 @@ pub fn activity(entries: &[ActivityRecord]) -> String {
     let mut out = String::new();
     for a in entries {
         let e = &a.entry;
-        let from_shop = e.direction.starts_with("shop") || e.direction.starts_with("lightspeed");
+        let from_shop = e.direction == Direction::ShopToLedger;
         let (received, sent, answer) = if from_shop {
             (
                 "What came from Lightspeed",
@@ -275,11 +275,11 @@ pub fn activity(entries: &[ActivityRecord]) -> String {
             out,
             "<section class=\"activity\"><h2>{} · {} · {}</h2><p>{} {} {} {}</p>",
             escape(e.record_key.as_deref().unwrap_or("-")),
-            escape(&e.stage),
-            outcome(&e.outcome),
+            escape(e.stage.as_str()),
+            outcome(e.outcome.as_str()),
             escape(&time(&e.at)),
             escape(&e.connection),
-            escape(&e.direction),
+            escape(e.direction.as_str()),
             run
         );
         if let Some(m) = &e.message {
@@ -321,8 +321,12 @@ pub fn dead_letters(letters: &[DeadLetter], csrf: &str, notice: Option<&str>) ->
         .iter()
         .map(|l| {
             let record = match order_number(l) {
-                Some(number) => format!("{} ({})", escape(&l.record_key), activity_link(number)),
-                None => escape(&l.record_key),
+                Some(number) => format!(
+                    "{} ({})",
+                    escape(&l.record_key.to_string()),
+                    activity_link(number)
+                ),
+                None => escape(&l.record_key.to_string()),
             };
             vec![
                 escape(&l.id.to_string()),
@@ -374,7 +378,7 @@ pub fn dead_letter(letter: &DeadLetter) -> String {
         ],
         &[vec![
             escape(&letter.id.to_string()),
-            escape(&letter.record_key),
+            escape(&letter.record_key.to_string()),
             escape(letter.status.as_str()),
             escape(&letter.error_message),
             escape(&letter.attempts.to_string()),

@@ -12,11 +12,12 @@ use serde_json::json;
 
 use super::document::{DocumentContext, credit_note_document};
 use super::run::{RunState, Step, earliest};
-use super::{FLOW, ID_CREDIT_NOTE, ID_CREDIT_WAITING, ID_ORDER, ID_ORDER_DEBTOR, OrdersFlow};
+use super::{FLOW, OrdersFlow};
 use crate::domain::{CreditNote, DebtorRef, SalesDocument, SalesDocumentKind};
 use crate::error::{ErrorKind, SyncError};
 use crate::flows::claim::{Claimed, Fence, RecordClaim};
 use crate::state::{DeadLetterFilter, DeadLetterStatus};
+use crate::state::{IdKind, RecordKey};
 use crate::traits::ReadWindow;
 
 /// How the credit notes of a window went.
@@ -134,7 +135,7 @@ impl OrdersFlow {
             Step::Deferred => Some(false),
             Step::Done => Some(
                 self.state
-                    .lookup(&self.connection, ID_CREDIT_NOTE, id)
+                    .lookup(&self.connection, &IdKind::CreditNote, id)
                     .await
                     .ok()
                     .flatten()
@@ -147,7 +148,7 @@ impl OrdersFlow {
     async fn credit_note_order(&self, id: &str, run: &mut RunState) -> Option<String> {
         if let Ok(Some(order)) = self
             .state
-            .lookup(&self.connection, ID_CREDIT_WAITING, id)
+            .lookup(&self.connection, &IdKind::CreditNoteWaiting, id)
             .await
         {
             return Some(order);
@@ -157,7 +158,7 @@ impl OrdersFlow {
             .list_dead_letters(&DeadLetterFilter {
                 connection: Some(self.connection.clone()),
                 flow: Some(FLOW.to_owned()),
-                record_key: Some(format!("credit/{id}")),
+                record_key: Some(RecordKey::credit_note(id)),
                 ..Default::default()
             })
             .await
@@ -182,7 +183,7 @@ impl OrdersFlow {
         }
         let waiting = match self
             .state
-            .reverse_lookup(&self.connection, ID_CREDIT_WAITING, order_id)
+            .reverse_lookup(&self.connection, &IdKind::CreditNoteWaiting, order_id)
             .await
         {
             Ok(waiting) => waiting,
@@ -200,7 +201,7 @@ impl OrdersFlow {
                 .list_dead_letters(&DeadLetterFilter {
                     connection: Some(self.connection.clone()),
                     flow: Some(FLOW.to_owned()),
-                    record_key: Some(format!("credit/{note_id}")),
+                    record_key: Some(RecordKey::credit_note(note_id.as_str())),
                     status: Some(DeadLetterStatus::Pending),
                     ..Default::default()
                 })
@@ -217,7 +218,7 @@ impl OrdersFlow {
     /// Book one credit note: done (booked, already booked, or dead-lettered with its reason),
     /// deferred (another worker holds its claim), or halt (the ledger is away).
     async fn book_credit_note(&self, run: &mut RunState, note: &CreditNote) -> Step {
-        let key = format!("credit/{}", note.source_id);
+        let key = RecordKey::credit_note(note.source_id.as_str());
         let record = format!("credit note {}", note.number);
         let (error, document) = match self.book_credit_note_inner(run, note).await {
             NoteResult::Done => return Step::Done,
@@ -241,7 +242,7 @@ impl OrdersFlow {
                         .state
                         .link(
                             &self.connection,
-                            ID_CREDIT_WAITING,
+                            &IdKind::CreditNoteWaiting,
                             &note.source_id,
                             &order_id,
                         )
@@ -265,7 +266,7 @@ impl OrdersFlow {
         run.recorder.record_error(Some(&note.number), &error);
         if error.is_skippable() {
             let mapped = document.map(|d| json!(d));
-            self.store_dead_letter(run, &key, &json!(note), mapped, &error)
+            self.store_dead_letter(run, key, &json!(note), mapped, &error)
                 .await
         } else {
             Step::Halt
@@ -276,7 +277,7 @@ impl OrdersFlow {
         let conn = self.connection.as_str();
         match self
             .state
-            .lookup(conn, ID_CREDIT_NOTE, &note.source_id)
+            .lookup(conn, &IdKind::CreditNote, &note.source_id)
             .await
         {
             Ok(Some(_)) => {
@@ -295,7 +296,7 @@ impl OrdersFlow {
                 None,
             );
         };
-        match self.state.lookup(conn, ID_ORDER, &order_id).await {
+        match self.state.lookup(conn, &IdKind::Order, &order_id).await {
             Ok(Some(_)) => {}
             Ok(None) => return NoteResult::Waiting(order_id),
             Err(e) => return NoteResult::Failed(SyncError::from(e), None),
@@ -321,7 +322,7 @@ impl OrdersFlow {
                 Ok(Claimed::Done { target_id }) => {
                     if let Err(e) = self
                         .state
-                        .link(conn, ID_CREDIT_NOTE, &note.source_id, &target_id)
+                        .link(conn, &IdKind::CreditNote, &note.source_id, &target_id)
                         .await
                     {
                         return NoteResult::Failed(SyncError::from(e), None);
@@ -382,7 +383,11 @@ impl OrdersFlow {
     /// ledger (found by the order's reference), remembered for next time.
     async fn order_debtor(&self, order_id: &str) -> Result<String, SyncError> {
         let conn = self.connection.as_str();
-        if let Some(debtor) = self.state.lookup(conn, ID_ORDER_DEBTOR, order_id).await? {
+        if let Some(debtor) = self
+            .state
+            .lookup(conn, &IdKind::OrderDebtor, order_id)
+            .await?
+        {
             return Ok(debtor);
         }
         let unknown = || {
@@ -403,7 +408,7 @@ impl OrdersFlow {
             .and_then(|b| b.debtor)
             .ok_or_else(unknown)?;
         self.state
-            .link(conn, ID_ORDER_DEBTOR, order_id, &debtor)
+            .link(conn, &IdKind::OrderDebtor, order_id, &debtor)
             .await?;
         Ok(debtor)
     }
@@ -445,7 +450,7 @@ impl OrdersFlow {
                 if !run.dry_run {
                     if let Err(e) = self
                         .state
-                        .link(conn, ID_CREDIT_NOTE, &note.source_id, &booking.number)
+                        .link(conn, &IdKind::CreditNote, &note.source_id, &booking.number)
                         .await
                     {
                         return NoteResult::Failed(SyncError::from(e), None);
@@ -508,14 +513,14 @@ impl OrdersFlow {
         };
         if let Err(e) = self
             .state
-            .link(conn, ID_CREDIT_NOTE, &note.source_id, &booking.number)
+            .link(conn, &IdKind::CreditNote, &note.source_id, &booking.number)
             .await
         {
             return NoteResult::Failed(SyncError::from(e), None);
         }
         if let Err(e) = self
             .state
-            .unlink(conn, ID_CREDIT_WAITING, &note.source_id)
+            .unlink(conn, &IdKind::CreditNoteWaiting, &note.source_id)
             .await
         {
             run.recorder.record_error(None, &SyncError::from(e));

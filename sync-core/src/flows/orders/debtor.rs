@@ -6,9 +6,10 @@ use crate::config::DebtorNumbering;
 use crate::domain::{Address, DebtorDraft, DeliveryAddressDraft, Email, Order, content_hash};
 use crate::error::{ErrorKind, SyncError};
 use crate::state::{ContentHash, HashOrigin};
+use crate::state::{HashKind, IdKind};
 
+use super::OrdersFlow;
 use super::document::tax_country;
-use super::{ID_DEBTOR_EMAIL, ID_DELIVERY_ADDRESS, OrdersFlow};
 
 /// What happened to the debtor while resolving it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,10 +85,13 @@ impl OrdersFlow {
 
         if let Some(number) = self
             .state
-            .lookup(conn, ID_DEBTOR_EMAIL, email.as_str())
+            .lookup(conn, &IdKind::DebtorEmail, email.as_str())
             .await?
         {
-            let known = self.state.get_hash(conn, "debtor", &number).await?;
+            let known = self
+                .state
+                .get_hash(conn, &HashKind::Debtor, &number)
+                .await?;
             if known.as_ref().is_some_and(|h| h.hash == hash) {
                 return Ok(ResolvedDebtor {
                     number,
@@ -108,7 +112,7 @@ impl OrdersFlow {
             [record] => {
                 if !dry_run {
                     self.state
-                        .link(conn, ID_DEBTOR_EMAIL, email.as_str(), &record.number)
+                        .link(conn, &IdKind::DebtorEmail, email.as_str(), &record.number)
                         .await?;
                 }
                 if mapped_fields_differ(&record.details, &draft) {
@@ -185,7 +189,7 @@ impl OrdersFlow {
         self.state
             .link(
                 &self.connection,
-                ID_DEBTOR_EMAIL,
+                &IdKind::DebtorEmail,
                 email.as_str(),
                 &record.number,
             )
@@ -228,7 +232,7 @@ impl OrdersFlow {
             updated_at: self.clock.now(),
         };
         self.state
-            .put_hash(&self.connection, "debtor", number, &entry)
+            .put_hash(&self.connection, &HashKind::Debtor, number, &entry)
             .await?;
         Ok(())
     }
@@ -257,7 +261,7 @@ impl OrdersFlow {
         let conn = self.connection.as_str();
         if let Some(id) = self
             .state
-            .lookup(conn, ID_DELIVERY_ADDRESS, &cache_key)
+            .lookup(conn, &IdKind::DeliveryAddress, &cache_key)
             .await?
         {
             return Ok(Some(id));
@@ -269,7 +273,7 @@ impl OrdersFlow {
         {
             if !dry_run {
                 self.state
-                    .link(conn, ID_DELIVERY_ADDRESS, &cache_key, &found.id)
+                    .link(conn, &IdKind::DeliveryAddress, &cache_key, &found.id)
                     .await?;
             }
             return Ok(Some(found.id.clone()));
@@ -287,7 +291,7 @@ impl OrdersFlow {
             .create_delivery_address(&debtor.number, &draft)
             .await?;
         self.state
-            .link(conn, ID_DELIVERY_ADDRESS, &cache_key, &created.id)
+            .link(conn, &IdKind::DeliveryAddress, &cache_key, &created.id)
             .await?;
         Ok(Some(created.id))
     }

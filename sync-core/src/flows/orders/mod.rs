@@ -48,25 +48,11 @@ use std::time::Duration;
 use chrono::NaiveDate;
 
 use crate::config::OrdersConfig;
-use crate::state::{DeadLetterId, StateStore};
+use crate::state::{DeadLetterId, OrdersState};
 use crate::traits::{Clock, Ledger, OrderSource, SystemClock};
 
 /// The flow name used for cursors, leases, runs and dead letters.
 pub const FLOW: &str = "orders";
-
-/// Id-map kind: shop order id → ledger booking number.
-pub const ID_ORDER: &str = "order";
-/// Id-map kind: shop order id → the debtor number it was booked on (credit notes use it).
-pub const ID_ORDER_DEBTOR: &str = "order_debtor";
-/// Id-map kind: normalised e-mail address → debtor number.
-pub const ID_DEBTOR_EMAIL: &str = "debtor_email";
-/// Id-map kind: `{debtor}|{address match key}` → delivery address id.
-pub const ID_DELIVERY_ADDRESS: &str = "delivery_address";
-/// Id-map kind: shop credit note id → ledger booking number.
-pub const ID_CREDIT_NOTE: &str = "credit_note";
-/// Id-map kind: shop credit note id → the shop id of its order, while the order is not booked yet
-/// (the note's dead letter is replayed as soon as the order is booked).
-pub const ID_CREDIT_WAITING: &str = "credit_note_waiting";
 
 /// Where a run takes its orders from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +128,7 @@ pub struct OrdersFlow {
     config: OrdersConfig,
     source: Arc<dyn OrderSource>,
     ledger: Arc<dyn Ledger>,
-    state: Arc<dyn StateStore>,
+    state: Arc<dyn OrdersState>,
     clock: Arc<dyn Clock>,
     worker: String,
     lease_ttl: Duration,
@@ -164,7 +150,7 @@ impl OrdersFlow {
         config: OrdersConfig,
         source: Arc<dyn OrderSource>,
         ledger: Arc<dyn Ledger>,
-        state: Arc<dyn StateStore>,
+        state: Arc<dyn OrdersState>,
     ) -> Self {
         Self {
             connection: connection.into(),

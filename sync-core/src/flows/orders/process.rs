@@ -5,11 +5,12 @@ use serde_json::{Value, json};
 use super::debtor::{DebtorAction, NEW_DEBTOR, ResolvedDebtor};
 use super::document::{DocumentContext, sales_document};
 use super::run::{RunState, Step};
-use super::{FLOW, ID_ORDER, ID_ORDER_DEBTOR, OrdersFlow};
+use super::{FLOW, OrdersFlow};
 use crate::domain::{BookingRef, DebtorRef, ExternalReference, Order, SalesDocument};
 use crate::error::{ErrorClass, ErrorKind, SyncError};
 use crate::flows::claim::{Claimed, Fence, RecordClaim};
 use crate::state::{ActivityEntry, NewDeadLetter};
+use crate::state::{ActivityOutcome, ActivityStage, Direction, IdKind, RecordKey};
 use crate::traits::WriteBack;
 
 /// How booking one claimed order failed.
@@ -88,7 +89,7 @@ impl OrdersFlow {
         }
         if self
             .state
-            .lookup(conn, ID_ORDER, &listed.source_id)
+            .lookup(conn, &IdKind::Order, &listed.source_id)
             .await?
             .is_some()
         {
@@ -115,7 +116,7 @@ impl OrdersFlow {
                 Claimed::Held(claim) => Some(claim),
                 Claimed::Done { target_id } => {
                     self.state
-                        .link(conn, ID_ORDER, &listed.source_id, &target_id)
+                        .link(conn, &IdKind::Order, &listed.source_id, &target_id)
                         .await?;
                     run.recorder.record_unchanged(key);
                     return Ok(Step::Done);
@@ -185,8 +186,8 @@ impl OrdersFlow {
                 self.log(
                     run,
                     listed,
-                    "book",
-                    "outcome_unknown",
+                    ActivityStage::Book,
+                    ActivityOutcome::OutcomeUnknown,
                     Some(json!(document)),
                     None,
                     Some(format!(
@@ -214,8 +215,8 @@ impl OrdersFlow {
                         self.log(
                             run,
                             listed,
-                            "book",
-                            "failed",
+                            ActivityStage::Book,
+                            ActivityOutcome::Failed,
                             None,
                             None,
                             Some(error.to_string()),
@@ -272,8 +273,8 @@ impl OrdersFlow {
                 self.log(
                     run,
                     listed,
-                    "lookup",
-                    "recovered",
+                    ActivityStage::Lookup,
+                    ActivityOutcome::Recovered,
                     None,
                     Some(json!(booking)),
                     Some(format!(
@@ -315,8 +316,8 @@ impl OrdersFlow {
             self.log(
                 run,
                 &order,
-                "book",
-                "would_create",
+                ActivityStage::Book,
+                ActivityOutcome::WouldCreate,
                 Some(json!(document)),
                 None,
                 Some(format!("would book {reference}{debtor_note}")),
@@ -354,8 +355,8 @@ impl OrdersFlow {
         self.log(
             run,
             &order,
-            "book",
-            "created",
+            ActivityStage::Book,
+            ActivityOutcome::Created,
             Some(json!(document)),
             Some(json!(booking)),
             Some(format!(
@@ -469,11 +470,11 @@ impl OrdersFlow {
     ) -> Result<(), SyncError> {
         let conn = self.connection.as_str();
         self.state
-            .link(conn, ID_ORDER, order_id, &booking.number)
+            .link(conn, &IdKind::Order, order_id, &booking.number)
             .await?;
         if let Some(debtor) = debtor {
             self.state
-                .link(conn, ID_ORDER_DEBTOR, order_id, debtor)
+                .link(conn, &IdKind::OrderDebtor, order_id, debtor)
                 .await?;
         }
         if let Some(claim) = claim {
@@ -493,9 +494,9 @@ impl OrdersFlow {
             .write_back(order, booking, &self.config.write_back)
             .await
         {
-            let key = format!("writeback/{}", order.source_id);
-            run.recorder.record_error(Some(&key), &error);
-            self.store_dead_letter(run, &key, &order.raw, Some(json!(booking)), &error)
+            let key = RecordKey::write_back(order.source_id.as_str());
+            run.recorder.record_error(Some(&key.to_string()), &error);
+            self.store_dead_letter(run, key, &order.raw, Some(json!(booking)), &error)
                 .await;
         }
     }
@@ -504,7 +505,7 @@ impl OrdersFlow {
     pub(crate) async fn replay_write_back(&self, run: &mut RunState, id: &str) -> Option<bool> {
         let booked = self
             .state
-            .lookup(&self.connection, ID_ORDER, id)
+            .lookup(&self.connection, &IdKind::Order, id)
             .await
             .ok()
             .flatten();
@@ -541,26 +542,26 @@ impl OrdersFlow {
         document: Option<&SalesDocument>,
         error: &SyncError,
     ) -> Step {
-        let key = format!("order/{}", order.source_id);
+        let key = RecordKey::order(order.source_id.as_str());
         let mapped = document.map(|d| json!(d));
         self.log(
             run,
             order,
-            "book",
-            "dead_lettered",
+            ActivityStage::Book,
+            ActivityOutcome::DeadLettered,
             mapped.clone(),
             None,
             Some(error.to_string()),
         )
         .await;
-        self.store_dead_letter(run, &key, &order.raw, mapped, error)
+        self.store_dead_letter(run, key, &order.raw, mapped, error)
             .await
     }
 
     pub(crate) async fn store_dead_letter(
         &self,
         run: &mut RunState,
-        record_key: &str,
+        record_key: RecordKey,
         original: &Value,
         mapped: Option<Value>,
         error: &SyncError,
@@ -571,7 +572,7 @@ impl OrdersFlow {
         let letter = NewDeadLetter {
             connection: self.connection.clone(),
             flow: FLOW.to_owned(),
-            record_key: record_key.to_owned(),
+            record_key,
             original: original.clone(),
             mapped,
             error_kind: error.kind().as_str().to_owned(),
@@ -594,8 +595,8 @@ impl OrdersFlow {
         &self,
         run: &RunState,
         order: &Order,
-        stage: &str,
-        outcome: &str,
+        stage: ActivityStage,
+        outcome: ActivityOutcome,
         sent: Option<Value>,
         answer: Option<Value>,
         message: Option<String>,
@@ -605,12 +606,12 @@ impl OrdersFlow {
             connection: self.connection.clone(),
             flow: FLOW.to_owned(),
             record_key: Some(order.number.clone()),
-            stage: stage.to_owned(),
-            direction: "shop→ledger".to_owned(),
+            stage,
+            direction: Direction::ShopToLedger,
             received: (!order.raw.is_null()).then(|| order.raw.clone()),
             sent,
             answer,
-            outcome: outcome.to_owned(),
+            outcome,
             message,
             at: self.clock.now(),
         };

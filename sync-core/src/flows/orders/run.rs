@@ -3,12 +3,13 @@
 
 use chrono::{DateTime, NaiveTime, Utc};
 
-use super::{FLOW, ID_ORDER, Intake, OrdersFlow, RunRequest};
+use super::{FLOW, Intake, OrdersFlow, RunRequest};
 use crate::domain::Order;
 use crate::error::{ErrorKind, SyncError};
 use crate::flows::lifecycle::{LeaseWatch, Lifecycle};
 use crate::report::{ApiStats, RunRecorder, RunReport};
 use crate::state::{Cursor, DeadLetter, RunId};
+use crate::state::{IdKind, RecordKind};
 use crate::traits::{ArticleIndex, ReadWindow};
 
 /// How many inbox items one run takes at most (the rest wait for the next run).
@@ -78,7 +79,8 @@ impl OrdersFlow {
     pub async fn run(&self, request: RunRequest) -> Result<RunReport, SyncError> {
         let started = self.clock.now();
         let lifecycle = Lifecycle {
-            state: self.state.as_ref(),
+            runs: self.state.as_ref(),
+            leases: self.state.as_ref(),
             clock: &self.clock,
             connection: &self.connection,
             flow: FLOW,
@@ -303,7 +305,10 @@ impl OrdersFlow {
             }
         };
         if matches!(step, Step::Done) && self.config.credit_notes && !run.dry_run {
-            let booked = self.state.lookup(&self.connection, ID_ORDER, id).await;
+            let booked = self
+                .state
+                .lookup(&self.connection, &IdKind::Order, id)
+                .await;
             if matches!(booked, Ok(Some(_))) {
                 return self.book_credit_notes_of(run, id).await;
             }
@@ -341,13 +346,14 @@ impl OrdersFlow {
                 return;
             }
             run.recorder.record_read(1);
-            let done = match letter.record_key.split_once('/') {
-                Some(("order", id)) => self.replay_order(run, id).await,
-                Some(("credit", id)) => self.replay_credit_note(run, id).await,
-                Some(("writeback", id)) => self.replay_write_back(run, id).await,
+            let key = &letter.record_key;
+            let done = match key.kind {
+                RecordKind::Order => self.replay_order(run, &key.id).await,
+                RecordKind::CreditNote => self.replay_credit_note(run, &key.id).await,
+                RecordKind::WriteBack => self.replay_write_back(run, &key.id).await,
                 _ => {
                     run.recorder
-                        .record_skipped(&letter.record_key, "not an orders dead letter");
+                        .record_skipped(&key.to_string(), "not an orders dead letter");
                     Some(false)
                 }
             };
@@ -383,7 +389,7 @@ impl OrdersFlow {
             Step::Deferred => Some(false),
             Step::Done => Some(
                 self.state
-                    .lookup(&self.connection, ID_ORDER, &order.source_id)
+                    .lookup(&self.connection, &IdKind::Order, &order.source_id)
                     .await
                     .ok()
                     .flatten()

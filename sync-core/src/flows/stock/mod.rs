@@ -25,17 +25,12 @@ use crate::domain::Article;
 use crate::error::{ErrorKind, SyncError};
 use crate::formula::FormulaError;
 use crate::report::{ApiStats, RunRecorder, RunReport};
-use crate::state::{ContentHash, HashOrigin, StateStore};
+use crate::state::{ContentHash, HashOrigin, StockState};
+use crate::state::{HashKind, IdKind};
 use crate::traits::{ArticleRef, ArticleSource, Clock, StockTarget, SystemClock, VariantIndex};
 
 /// The flow name used for leases, runs and state.
 pub const FLOW: &str = "stock";
-/// Id-map kind: ledger article code → shop variant id.
-pub const ID_VARIANT: &str = "variant";
-/// Id-map kind: ledger article code → the time it was last found missing from the shop.
-pub const ID_NOT_IN_SHOP: &str = "variant_missing";
-/// Content-hash kind: shop variant id → the stock level Koppel last wrote (or saw) there.
-pub const HASH_STOCK: &str = "stock";
 
 /// How long an article that is not in the shop is left alone before the flow looks again.
 const MISSING_RECHECK: chrono::Duration = chrono::Duration::hours(24);
@@ -54,7 +49,7 @@ pub struct StockFlow {
     config: StockConfig,
     articles: Arc<dyn ArticleSource>,
     shop: Arc<dyn StockTarget>,
-    state: Arc<dyn StateStore>,
+    state: Arc<dyn StockState>,
     clock: Arc<dyn Clock>,
     worker: String,
     lease_ttl: Duration,
@@ -101,7 +96,7 @@ impl StockFlow {
         config: StockConfig,
         articles: Arc<dyn ArticleSource>,
         shop: Arc<dyn StockTarget>,
-        state: Arc<dyn StateStore>,
+        state: Arc<dyn StockState>,
     ) -> Self {
         Self {
             connection: connection.into(),
@@ -138,7 +133,8 @@ impl StockFlow {
     /// the lease, the state store is unreachable); everything else is in the report.
     pub async fn run(&self, request: StockRequest) -> Result<RunReport, SyncError> {
         let lifecycle = Lifecycle {
-            state: self.state.as_ref(),
+            runs: self.state.as_ref(),
+            leases: self.state.as_ref(),
             clock: &self.clock,
             connection: &self.connection,
             flow: FLOW,
@@ -208,7 +204,9 @@ impl StockFlow {
                 Err(error) if error.is_skippable() => {
                     // The variant is gone from the shop: forget it, the next run finds it again.
                     if error.kind() == ErrorKind::NotFound && !dry_run {
-                        self.state.unlink(&self.connection, ID_VARIANT, key).await?;
+                        self.state
+                            .unlink(&self.connection, &IdKind::Variant, key)
+                            .await?;
                     }
                     recorder.record_error(Some(key), &error);
                 }
@@ -248,7 +246,7 @@ impl StockFlow {
     ) -> Result<Variant, SyncError> {
         let conn = self.connection.as_str();
         let code = article.code.as_str();
-        if let Some(id) = self.state.lookup(conn, ID_VARIANT, code).await? {
+        if let Some(id) = self.state.lookup(conn, &IdKind::Variant, code).await? {
             let shown = shop
                 .as_ref()
                 .and_then(|s| s.levels.get(&id).copied().flatten());
@@ -258,7 +256,7 @@ impl StockFlow {
         if shop.is_none() {
             let recently_missing = self
                 .state
-                .lookup(conn, ID_NOT_IN_SHOP, code)
+                .lookup(conn, &IdKind::VariantMissing, code)
                 .await?
                 .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
                 .is_some_and(|at| now - at.with_timezone(&Utc) < MISSING_RECHECK);
@@ -276,9 +274,11 @@ impl StockFlow {
                 let variant = found.item;
                 if !dry_run {
                     self.state
-                        .link(conn, ID_VARIANT, code, &variant.variant_id)
+                        .link(conn, &IdKind::Variant, code, &variant.variant_id)
                         .await?;
-                    self.state.unlink(conn, ID_NOT_IN_SHOP, code).await?;
+                    self.state
+                        .unlink(conn, &IdKind::VariantMissing, code)
+                        .await?;
                 }
                 Ok(Variant::Known(
                     variant.variant_id.clone(),
@@ -288,7 +288,7 @@ impl StockFlow {
             Ok(None) => {
                 if !dry_run {
                     self.state
-                        .link(conn, ID_NOT_IN_SHOP, code, &now.to_rfc3339())
+                        .link(conn, &IdKind::VariantMissing, code, &now.to_rfc3339())
                         .await?;
                 }
                 Ok(Variant::Missing)
@@ -308,7 +308,10 @@ impl StockFlow {
     ) -> Result<bool, SyncError> {
         let conn = self.connection.as_str();
         let text = quantity.normalize().to_string();
-        let last = self.state.get_hash(conn, HASH_STOCK, variant_id).await?;
+        let last = self
+            .state
+            .get_hash(conn, &HashKind::Stock, variant_id)
+            .await?;
         let unchanged = match &last {
             Some(h) => h.hash == text,
             None => shop_level.is_some_and(|level| level == quantity),
@@ -341,7 +344,7 @@ impl StockFlow {
             updated_at: self.clock.now(),
         };
         self.state
-            .put_hash(&self.connection, HASH_STOCK, variant_id, &hash)
+            .put_hash(&self.connection, &HashKind::Stock, variant_id, &hash)
             .await?;
         Ok(())
     }

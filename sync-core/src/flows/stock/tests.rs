@@ -14,6 +14,7 @@ use crate::domain::{Product, Variant};
 use crate::error::{ErrorClass, ErrorKind};
 use crate::report::Outcome;
 use crate::state::MemoryStateStore;
+use crate::state::prelude::*;
 use crate::testing::{ArticleBuilder, ManualClock, MemoryArticleSource, MemoryCatalog};
 use crate::traits::Catalog;
 
@@ -237,7 +238,7 @@ async fn a_dry_run_writes_nothing_and_remembers_nothing() {
     assert!(w.writes().is_empty());
     assert!(
         w.state
-            .lookup("shop-1", ID_VARIANT, "A1")
+            .lookup("shop-1", &IdKind::Variant, "A1")
             .await
             .unwrap()
             .is_none()

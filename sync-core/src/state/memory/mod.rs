@@ -14,7 +14,10 @@ use tokio::sync::Mutex;
 
 use super::options::StoreOptions;
 use super::records::*;
-use super::{StateError, StateStore};
+use super::{
+    ClaimStore, ContentHashes, CursorStore, DeadLetterStore, HashKind, IdKind, IdMap, InboxStore,
+    LeaseStore, RunLog, SecretStore, StateError, StoreOverview,
+};
 
 mod coordination;
 mod journal;
@@ -98,7 +101,7 @@ impl MemoryStateStore {
 }
 
 #[async_trait]
-impl StateStore for MemoryStateStore {
+impl CursorStore for MemoryStateStore {
     async fn get_cursor(&self, connection: &str, flow: &str) -> Result<Option<Cursor>, StateError> {
         Ok(self.inner.lock().await.get_cursor(connection, flow))
     }
@@ -116,14 +119,18 @@ impl StateStore for MemoryStateStore {
     async fn delete_cursor(&self, connection: &str, flow: &str) -> Result<bool, StateError> {
         Ok(self.inner.lock().await.delete_cursor(connection, flow))
     }
+}
 
+#[async_trait]
+impl IdMap for MemoryStateStore {
     async fn link(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         source_id: &str,
         target_id: &str,
     ) -> Result<(), StateError> {
+        let kind = kind.as_str();
         self.inner
             .lock()
             .await
@@ -134,9 +141,10 @@ impl StateStore for MemoryStateStore {
     async fn lookup(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         source_id: &str,
     ) -> Result<Option<String>, StateError> {
+        let kind = kind.as_str();
         Ok(self
             .inner
             .lock()
@@ -147,9 +155,10 @@ impl StateStore for MemoryStateStore {
     async fn reverse_lookup(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         target_id: &str,
     ) -> Result<Vec<String>, StateError> {
+        let kind = kind.as_str();
         Ok(self
             .inner
             .lock()
@@ -160,22 +169,27 @@ impl StateStore for MemoryStateStore {
     async fn unlink(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         source_id: &str,
     ) -> Result<bool, StateError> {
+        let kind = kind.as_str();
         Ok(self
             .inner
             .lock()
             .await
             .unlink([connection, kind, source_id]))
     }
+}
 
+#[async_trait]
+impl ContentHashes for MemoryStateStore {
     async fn get_hash(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &HashKind,
         target_id: &str,
     ) -> Result<Option<ContentHash>, StateError> {
+        let kind = kind.as_str();
         Ok(self
             .inner
             .lock()
@@ -186,17 +200,21 @@ impl StateStore for MemoryStateStore {
     async fn put_hash(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &HashKind,
         target_id: &str,
         hash: &ContentHash,
     ) -> Result<(), StateError> {
+        let kind = kind.as_str();
         self.inner
             .lock()
             .await
             .put_hash([connection, kind, target_id], hash);
         Ok(())
     }
+}
 
+#[async_trait]
+impl ClaimStore for MemoryStateStore {
     async fn try_claim(
         &self,
         connection: &str,
@@ -267,6 +285,13 @@ impl StateStore for MemoryStateStore {
             .release_claim(connection, key, token))
     }
 
+    fn claim_stale_after(&self) -> Duration {
+        self.options.claim_stale_after
+    }
+}
+
+#[async_trait]
+impl InboxStore for MemoryStateStore {
     async fn enqueue(
         &self,
         connection: &str,
@@ -307,7 +332,10 @@ impl StateStore for MemoryStateStore {
             .await
             .ack_inbox([connection, flow, key], version))
     }
+}
 
+#[async_trait]
+impl DeadLetterStore for MemoryStateStore {
     async fn put_dead_letter(&self, letter: &NewDeadLetter) -> Result<DeadLetter, StateError> {
         Ok(self
             .inner
@@ -353,7 +381,10 @@ impl StateStore for MemoryStateStore {
             .await
             .set_dead_letter_status(id, DeadLetterStatus::Dropped)
     }
+}
 
+#[async_trait]
+impl RunLog for MemoryStateStore {
     async fn begin_run(&self, start: &RunStart) -> Result<RunId, StateError> {
         Ok(self.inner.lock().await.begin_run(start))
     }
@@ -396,7 +427,10 @@ impl StateStore for MemoryStateStore {
         tracing::info!(redacted, %older_than, "redacted activity log entries");
         Ok(redacted)
     }
+}
 
+#[async_trait]
+impl SecretStore for MemoryStateStore {
     async fn load_secret(&self, key: &str) -> Result<Option<SecretString>, StateError> {
         Ok(self.inner.lock().await.load_secret(key))
     }
@@ -409,7 +443,10 @@ impl StateStore for MemoryStateStore {
     async fn delete_secret(&self, key: &str) -> Result<bool, StateError> {
         Ok(self.inner.lock().await.delete_secret(key))
     }
+}
 
+#[async_trait]
+impl LeaseStore for MemoryStateStore {
     async fn acquire_lease(
         &self,
         connection: &str,
@@ -450,11 +487,10 @@ impl StateStore for MemoryStateStore {
             .await
             .release_lease([connection, flow, holder]))
     }
+}
 
-    fn claim_stale_after(&self) -> Duration {
-        self.options.claim_stale_after
-    }
-
+#[async_trait]
+impl StoreOverview for MemoryStateStore {
     async fn stats(&self) -> Result<StoreStats, StateError> {
         Ok(self.inner.lock().await.stats())
     }

@@ -25,7 +25,8 @@ pub(super) async fn put_dead_letter(
     letter: &NewDeadLetter,
 ) -> Result<DeadLetter, StateError> {
     let at = truncate_to_micros(letter.at);
-    let scope: [&str; 3] = [&letter.connection, &letter.flow, &letter.record_key];
+    let record_key = letter.record_key.to_string();
+    let scope: [&str; 3] = [&letter.connection, &letter.flow, &record_key];
     for _ in 0..UPSERT_ROUNDS {
         let tx = client.transaction().await?;
         let existing = match query_opt(
@@ -202,12 +203,12 @@ pub(super) async fn log_activity(
             &e.connection,
             &e.flow,
             &e.record_key,
-            &e.stage,
-            &e.direction,
+            &e.stage.as_str(),
+            &e.direction.as_str(),
             &e.received,
             &e.sent,
             &e.answer,
-            &e.outcome,
+            &e.outcome.as_str(),
             &e.message,
             &e.at,
             &redacted,

@@ -18,7 +18,10 @@ use secrecy::SecretString;
 
 use super::options::StoreOptions;
 use super::records::*;
-use super::{StateError, StateStore};
+use super::{
+    ClaimStore, ContentHashes, CursorStore, DeadLetterStore, HashKind, IdKind, IdMap, InboxStore,
+    LeaseStore, RunLog, SecretStore, StateError, StoreOverview,
+};
 
 mod coordination;
 mod journal;
@@ -151,7 +154,7 @@ impl PostgresStateStore {
 }
 
 #[async_trait]
-impl StateStore for PostgresStateStore {
+impl CursorStore for PostgresStateStore {
     async fn get_cursor(&self, connection: &str, flow: &str) -> Result<Option<Cursor>, StateError> {
         keyed::get_cursor(&self.client().await?, connection, flow).await
     }
@@ -168,14 +171,18 @@ impl StateStore for PostgresStateStore {
     async fn delete_cursor(&self, connection: &str, flow: &str) -> Result<bool, StateError> {
         keyed::delete_cursor(&self.client().await?, connection, flow).await
     }
+}
 
+#[async_trait]
+impl IdMap for PostgresStateStore {
     async fn link(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         source_id: &str,
         target_id: &str,
     ) -> Result<(), StateError> {
+        let kind = kind.as_str();
         keyed::link(
             &self.client().await?,
             [connection, kind, source_id],
@@ -187,49 +194,60 @@ impl StateStore for PostgresStateStore {
     async fn lookup(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         source_id: &str,
     ) -> Result<Option<String>, StateError> {
+        let kind = kind.as_str();
         keyed::lookup(&self.client().await?, [connection, kind, source_id]).await
     }
 
     async fn reverse_lookup(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         target_id: &str,
     ) -> Result<Vec<String>, StateError> {
+        let kind = kind.as_str();
         keyed::reverse_lookup(&self.client().await?, [connection, kind, target_id]).await
     }
 
     async fn unlink(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         source_id: &str,
     ) -> Result<bool, StateError> {
+        let kind = kind.as_str();
         keyed::unlink(&self.client().await?, [connection, kind, source_id]).await
     }
+}
 
+#[async_trait]
+impl ContentHashes for PostgresStateStore {
     async fn get_hash(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &HashKind,
         target_id: &str,
     ) -> Result<Option<ContentHash>, StateError> {
+        let kind = kind.as_str();
         keyed::get_hash(&self.client().await?, [connection, kind, target_id]).await
     }
 
     async fn put_hash(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &HashKind,
         target_id: &str,
         hash: &ContentHash,
     ) -> Result<(), StateError> {
+        let kind = kind.as_str();
         keyed::put_hash(&self.client().await?, [connection, kind, target_id], hash).await
     }
+}
 
+#[async_trait]
+impl ClaimStore for PostgresStateStore {
     async fn try_claim(
         &self,
         connection: &str,
@@ -301,6 +319,13 @@ impl StateStore for PostgresStateStore {
         coordination::release_claim(&self.client().await?, [connection, key], token).await
     }
 
+    fn claim_stale_after(&self) -> Duration {
+        self.options.claim_stale_after
+    }
+}
+
+#[async_trait]
+impl InboxStore for PostgresStateStore {
     async fn enqueue(
         &self,
         connection: &str,
@@ -329,7 +354,10 @@ impl StateStore for PostgresStateStore {
     ) -> Result<bool, StateError> {
         coordination::ack_inbox(&self.client().await?, [connection, flow, key], version).await
     }
+}
 
+#[async_trait]
+impl DeadLetterStore for PostgresStateStore {
     async fn put_dead_letter(&self, letter: &NewDeadLetter) -> Result<DeadLetter, StateError> {
         journal::put_dead_letter(&mut self.client().await?, &self.options, letter).await
     }
@@ -367,7 +395,10 @@ impl StateStore for PostgresStateStore {
     async fn drop_dead_letter(&self, id: DeadLetterId) -> Result<(), StateError> {
         journal::set_dead_letter_status(&self.client().await?, id, DeadLetterStatus::Dropped).await
     }
+}
 
+#[async_trait]
+impl RunLog for PostgresStateStore {
     async fn begin_run(&self, start: &RunStart) -> Result<RunId, StateError> {
         journal::begin_run(&self.client().await?, start).await
     }
@@ -410,7 +441,10 @@ impl StateStore for PostgresStateStore {
         tracing::info!(redacted, %older_than, "redacted activity log entries");
         Ok(redacted)
     }
+}
 
+#[async_trait]
+impl SecretStore for PostgresStateStore {
     async fn load_secret(&self, key: &str) -> Result<Option<SecretString>, StateError> {
         keyed::load_secret(&self.client().await?, key).await
     }
@@ -422,7 +456,10 @@ impl StateStore for PostgresStateStore {
     async fn delete_secret(&self, key: &str) -> Result<bool, StateError> {
         keyed::delete_secret(&self.client().await?, key).await
     }
+}
 
+#[async_trait]
+impl LeaseStore for PostgresStateStore {
     async fn acquire_lease(
         &self,
         connection: &str,
@@ -467,11 +504,10 @@ impl StateStore for PostgresStateStore {
     ) -> Result<bool, StateError> {
         coordination::release_lease(&self.client().await?, [connection, flow, holder]).await
     }
+}
 
-    fn claim_stale_after(&self) -> Duration {
-        self.options.claim_stale_after
-    }
-
+#[async_trait]
+impl StoreOverview for PostgresStateStore {
     async fn stats(&self) -> Result<StoreStats, StateError> {
         overview::stats(&self.client().await?).await
     }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::{ActivityId, DeadLetterId, RunId};
 use crate::state::StateError;
+use crate::state::kinds::{ActivityOutcome, ActivityStage, Direction, RecordKey};
 
 /// Where a dead letter stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -73,8 +74,8 @@ pub struct NewDeadLetter {
     pub connection: String,
     /// The flow that failed on it.
     pub flow: String,
-    /// The record's key in its source (order number, SKU, e-mail…); one dead letter per key.
-    pub record_key: String,
+    /// What the record is and its id in its source (`order/1234`); one dead letter per key.
+    pub record_key: RecordKey,
     /// The record as it came from the source, so a replay starts from the original.
     pub original: Value,
     /// What was (or would have been) sent to the target, when mapping got that far.
@@ -96,8 +97,8 @@ pub struct DeadLetter {
     pub connection: String,
     /// The flow that failed on it.
     pub flow: String,
-    /// The record's key in its source.
-    pub record_key: String,
+    /// What the record is and its id in its source.
+    pub record_key: RecordKey,
     /// The record as it came from the source (from the latest failure).
     pub original: Value,
     /// What was (or would have been) sent to the target (from the latest failure).
@@ -129,7 +130,7 @@ pub struct DeadLetterFilter {
     /// Only this status.
     pub status: Option<DeadLetterStatus>,
     /// Only this record key.
-    pub record_key: Option<String>,
+    pub record_key: Option<RecordKey>,
     /// Only this error kind.
     pub error_kind: Option<String>,
     /// Page size; `None` for all.
@@ -207,18 +208,18 @@ pub struct ActivityEntry {
     pub flow: String,
     /// The record's key in its source, if the entry is about one record.
     pub record_key: Option<String>,
-    /// The step (`read`, `map`, `write`, `write_back`, `webhook`…).
-    pub stage: String,
-    /// Which way the data went (`lightspeed->accountview`, `accountview->lightspeed`…).
-    pub direction: String,
+    /// The step.
+    pub stage: ActivityStage,
+    /// Which way the data went.
+    pub direction: Direction,
     /// What was received from the source.
     pub received: Option<Value>,
     /// What was sent to the target.
     pub sent: Option<Value>,
     /// What the target answered.
     pub answer: Option<Value>,
-    /// The result (`created`, `updated`, `unchanged`, `skipped`, `failed`…).
-    pub outcome: String,
+    /// The result.
+    pub outcome: ActivityOutcome,
     /// A message for people.
     pub message: Option<String>,
     /// When it happened.

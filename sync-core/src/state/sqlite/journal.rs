@@ -21,7 +21,8 @@ pub(super) fn put_dead_letter(
 ) -> Result<DeadLetter, StateError> {
     let at = truncate_to_micros(letter.at);
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let scope = params![letter.connection, letter.flow, letter.record_key];
+    let record_key = letter.record_key.to_string();
+    let scope = params![letter.connection, letter.flow, record_key];
     let existing: Option<(i64, String, i64)> = tx
         .prepare_cached(&for_sqlite(sql::DEAD_LETTER_FIND))?
         .query_row(scope, |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
@@ -44,7 +45,7 @@ pub(super) fn put_dead_letter(
         params![
             letter.connection,
             letter.flow,
-            letter.record_key,
+            record_key,
             json_text(&letter.original)?,
             opt_json_text(letter.mapped.as_ref())?,
             letter.error_kind,
@@ -182,12 +183,12 @@ pub(super) fn log_activity(
                 entry.connection,
                 entry.flow,
                 entry.record_key,
-                entry.stage,
-                entry.direction,
+                entry.stage.as_str(),
+                entry.direction.as_str(),
                 opt_json_text(entry.received.as_ref())?,
                 opt_json_text(entry.sent.as_ref())?,
                 opt_json_text(entry.answer.as_ref())?,
-                entry.outcome,
+                entry.outcome.as_str(),
                 entry.message,
                 micros(entry.at),
                 redacted

@@ -17,7 +17,10 @@ use secrecy::SecretString;
 
 use super::options::StoreOptions;
 use super::records::*;
-use super::{StateError, StateStore};
+use super::{
+    ClaimStore, ContentHashes, CursorStore, DeadLetterStore, HashKind, IdKind, IdMap, InboxStore,
+    LeaseStore, RunLog, SecretStore, StateError, StoreOverview,
+};
 
 mod coordination;
 mod journal;
@@ -132,7 +135,7 @@ macro_rules! blocking {
 }
 
 #[async_trait]
-impl StateStore for SqliteStateStore {
+impl CursorStore for SqliteStateStore {
     async fn get_cursor(&self, connection: &str, flow: &str) -> Result<Option<Cursor>, StateError> {
         blocking!(self, (connection, flow), |c, _| keyed::get_cursor(
             c,
@@ -162,14 +165,18 @@ impl StateStore for SqliteStateStore {
             &flow
         ))
     }
+}
 
+#[async_trait]
+impl IdMap for SqliteStateStore {
     async fn link(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         source_id: &str,
         target_id: &str,
     ) -> Result<(), StateError> {
+        let kind = kind.as_str();
         blocking!(self, (connection, kind, source_id, target_id), |c, _| {
             keyed::link(c, [&connection, &kind, &source_id], &target_id)
         })
@@ -178,9 +185,10 @@ impl StateStore for SqliteStateStore {
     async fn lookup(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         source_id: &str,
     ) -> Result<Option<String>, StateError> {
+        let kind = kind.as_str();
         blocking!(self, (connection, kind, source_id), |c, _| keyed::lookup(
             c,
             [&connection, &kind, &source_id]
@@ -190,9 +198,10 @@ impl StateStore for SqliteStateStore {
     async fn reverse_lookup(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         target_id: &str,
     ) -> Result<Vec<String>, StateError> {
+        let kind = kind.as_str();
         blocking!(self, (connection, kind, target_id), |c, _| {
             keyed::reverse_lookup(c, [&connection, &kind, &target_id])
         })
@@ -201,21 +210,26 @@ impl StateStore for SqliteStateStore {
     async fn unlink(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &IdKind,
         source_id: &str,
     ) -> Result<bool, StateError> {
+        let kind = kind.as_str();
         blocking!(self, (connection, kind, source_id), |c, _| keyed::unlink(
             c,
             [&connection, &kind, &source_id]
         ))
     }
+}
 
+#[async_trait]
+impl ContentHashes for SqliteStateStore {
     async fn get_hash(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &HashKind,
         target_id: &str,
     ) -> Result<Option<ContentHash>, StateError> {
+        let kind = kind.as_str();
         blocking!(self, (connection, kind, target_id), |c, _| keyed::get_hash(
             c,
             [&connection, &kind, &target_id]
@@ -225,15 +239,19 @@ impl StateStore for SqliteStateStore {
     async fn put_hash(
         &self,
         connection: &str,
-        kind: &str,
+        kind: &HashKind,
         target_id: &str,
         hash: &ContentHash,
     ) -> Result<(), StateError> {
+        let kind = kind.as_str();
         blocking!(self, (connection, kind, target_id, hash), |c, _| {
             keyed::put_hash(c, [&connection, &kind, &target_id], &hash)
         })
     }
+}
 
+#[async_trait]
+impl ClaimStore for SqliteStateStore {
     async fn try_claim(
         &self,
         connection: &str,
@@ -294,6 +312,13 @@ impl StateStore for SqliteStateStore {
         })
     }
 
+    fn claim_stale_after(&self) -> Duration {
+        self.options.claim_stale_after
+    }
+}
+
+#[async_trait]
+impl InboxStore for SqliteStateStore {
     async fn enqueue(
         &self,
         connection: &str,
@@ -328,7 +353,10 @@ impl StateStore for SqliteStateStore {
             coordination::ack_inbox(c, [&connection, &flow, &key], version)
         })
     }
+}
 
+#[async_trait]
+impl DeadLetterStore for SqliteStateStore {
     async fn put_dead_letter(&self, letter: &NewDeadLetter) -> Result<DeadLetter, StateError> {
         blocking!(self, (letter), |c, o| journal::put_dead_letter(
             c, o, &letter
@@ -374,7 +402,10 @@ impl StateStore for SqliteStateStore {
             DeadLetterStatus::Dropped
         ))
     }
+}
 
+#[async_trait]
+impl RunLog for SqliteStateStore {
     async fn begin_run(&self, start: &RunStart) -> Result<RunId, StateError> {
         blocking!(self, (start), |c, _| journal::begin_run(c, &start))
     }
@@ -417,7 +448,10 @@ impl StateStore for SqliteStateStore {
         tracing::info!(redacted, %older_than, "redacted activity log entries");
         Ok(redacted)
     }
+}
 
+#[async_trait]
+impl SecretStore for SqliteStateStore {
     async fn load_secret(&self, key: &str) -> Result<Option<SecretString>, StateError> {
         blocking!(self, (key), |c, _| keyed::load_secret(c, &key))
     }
@@ -431,7 +465,10 @@ impl StateStore for SqliteStateStore {
     async fn delete_secret(&self, key: &str) -> Result<bool, StateError> {
         blocking!(self, (key), |c, _| keyed::delete_secret(c, &key))
     }
+}
 
+#[async_trait]
+impl LeaseStore for SqliteStateStore {
     async fn acquire_lease(
         &self,
         connection: &str,
@@ -471,11 +508,10 @@ impl StateStore for SqliteStateStore {
             coordination::release_lease(c, &locks, [&connection, &flow, &holder])
         })
     }
+}
 
-    fn claim_stale_after(&self) -> Duration {
-        self.options.claim_stale_after
-    }
-
+#[async_trait]
+impl StoreOverview for SqliteStateStore {
     async fn stats(&self) -> Result<StoreStats, StateError> {
         blocking!(self, (), |c, _| overview::stats(c))
     }

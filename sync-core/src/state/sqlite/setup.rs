@@ -93,7 +93,8 @@ fn migrate(conn: &mut Connection) -> Result<(), StateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::{ClaimOutcome, SqliteStateStore, StateStore};
+    use crate::state::prelude::*;
+    use crate::state::{ClaimOutcome, SqliteStateStore};
 
     /// An unconfirmed claim written before claims had tokens and stale times (version 1) counts as
     /// stale after the upgrade: whoever meets it looks the record up before taking it over.

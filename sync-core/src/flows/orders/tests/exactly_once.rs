@@ -73,10 +73,10 @@ async fn a_credit_note_for_an_order_not_booked_yet_waits_and_is_booked_with_it()
         .unwrap();
     assert_eq!(report.counts.created, 0, "{report:?}");
     let letters = w.dead_letters().await;
-    let keys: Vec<&str> = letters.iter().map(|l| l.record_key.as_str()).collect();
-    assert!(keys.contains(&"order/ORD1"), "{keys:?}");
+    let keys: Vec<String> = letters.iter().map(|l| l.record_key.to_string()).collect();
+    assert!(keys.contains(&"order/ORD1".to_owned()), "{keys:?}");
     assert!(
-        keys.contains(&"credit/CN1"),
+        keys.contains(&"credit/CN1".to_owned()),
         "the credit note waits as a dead letter, it is not skipped: {keys:?}"
     );
 
@@ -210,7 +210,7 @@ async fn an_order_recovered_by_its_reference_keeps_its_debtor_for_credit_notes()
     assert_eq!(
         fresh
             .state
-            .lookup("shop-1", ID_ORDER_DEBTOR, "ORD1")
+            .lookup("shop-1", &IdKind::OrderDebtor, "ORD1")
             .await
             .unwrap(),
         Some(debtor.clone())
@@ -532,7 +532,7 @@ async fn an_ambiguous_write_keeps_its_claim_until_the_ledger_had_time_to_show_it
     assert_eq!(w.ledger.bookings().len(), 1);
     assert!(
         w.state
-            .lookup("shop-1", ID_ORDER, "ORD1")
+            .lookup("shop-1", &IdKind::Order, "ORD1")
             .await
             .unwrap()
             .is_some()

@@ -18,7 +18,8 @@ use crate::domain::{
 };
 use crate::error::{ErrorClass, ErrorKind, SyncError};
 use crate::report::Outcome;
-use crate::state::{DeadLetterFilter, MemoryStateStore, StateStore};
+use crate::state::prelude::*;
+use crate::state::{DeadLetterFilter, IdKind, MemoryStateStore, RecordKey};
 use crate::testing::{ArticleBuilder, ManualClock, MemoryLedger, MemoryOrderSource, OrderBuilder};
 use crate::traits::{ArticleIndex, DebtorNumberRange, Ledger, LedgerDebtors, ReadWindow};
 
@@ -187,7 +188,7 @@ async fn a_missing_article_dead_letters_one_order_and_replay_books_it_later() {
     assert_eq!(report.outcome, Outcome::Partial);
     let letters = w.dead_letters().await;
     assert_eq!(letters.len(), 1);
-    assert_eq!(letters[0].record_key, "order/BAD");
+    assert_eq!(letters[0].record_key, RecordKey::order("BAD"));
     assert_eq!(letters[0].error_kind, "missing_article");
     assert!(
         letters[0].error_message.contains("NEW-9"),
@@ -421,7 +422,7 @@ async fn a_crashed_claim_is_resolved_by_looking_the_booking_up() {
     assert_eq!(w.ledger.bookings().len(), 1);
     assert!(
         w.state
-            .lookup("shop-1", ID_ORDER, "ORD1")
+            .lookup("shop-1", &IdKind::Order, "ORD1")
             .await
             .unwrap()
             .is_some()
@@ -758,7 +759,7 @@ async fn a_dry_run_writes_nothing() {
     assert!(w.state.get_cursor("shop-1", FLOW).await.unwrap().is_none());
     assert!(
         w.state
-            .lookup("shop-1", ID_ORDER, "ORD1")
+            .lookup("shop-1", &IdKind::Order, "ORD1")
             .await
             .unwrap()
             .is_none()
@@ -843,7 +844,7 @@ async fn write_back_failures_become_their_own_dead_letters() {
         .unwrap();
     assert_eq!(report.counts.created, 1);
     let letters = w.dead_letters().await;
-    assert_eq!(letters[0].record_key, "writeback/ORD1");
+    assert_eq!(letters[0].record_key, RecordKey::write_back("ORD1"));
     w.flow(config)
         .run(RunRequest {
             intake: Intake::Replay(vec![letters[0].id]),

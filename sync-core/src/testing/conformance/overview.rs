@@ -3,14 +3,18 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::state::*;
 use serde_json::json;
-use sync_core::state::*;
 
-use crate::harness::{Harness, at, t0};
+use super::{StoreUnderTest, at, t0};
 
-pub async fn migrations_are_idempotent_across_opens(h: &Harness) {
+/// Conformance case: Migrations are idempotent across opens.
+pub async fn migrations_are_idempotent_across_opens(h: &dyn StoreUnderTest) {
     let first = h.open().await;
-    first.link("default", "order", "1", "V1").await.unwrap();
+    first
+        .link("default", &IdKind::from("order"), "1", "V1")
+        .await
+        .unwrap();
     let version = first.stats().await.unwrap().schema_version;
     // Opening again re-runs the migration check on the same database: nothing changes, data stays.
     let second = h.open().await;
@@ -18,7 +22,7 @@ pub async fn migrations_are_idempotent_across_opens(h: &Harness) {
     assert_eq!(third.stats().await.unwrap().schema_version, version);
     assert_eq!(
         second
-            .lookup("default", "order", "1")
+            .lookup("default", &IdKind::from("order"), "1")
             .await
             .unwrap()
             .as_deref(),
@@ -31,7 +35,8 @@ pub async fn migrations_are_idempotent_across_opens(h: &Harness) {
     }
 }
 
-pub async fn stats_and_summary_describe_the_state(h: &Harness) {
+/// Conformance case: Stats and summary describe the state.
+pub async fn stats_and_summary_describe_the_state(h: &dyn StoreUnderTest) {
     let store = h.open().await;
     assert_eq!(
         store.stats().await.unwrap().connections,
@@ -43,20 +48,34 @@ pub async fn stats_and_summary_describe_the_state(h: &Harness) {
         .put_cursor("default", "orders", &cursor)
         .await
         .unwrap();
-    store.link("default", "order", "1001", "V1").await.unwrap();
-    store.link("default", "order", "1002", "V2").await.unwrap();
     store
-        .link("default", "debtor_email", "a@example.nl", "10025")
+        .link("default", &IdKind::from("order"), "1001", "V1")
         .await
         .unwrap();
-    store.link("shop-2", "order", "1", "V9").await.unwrap();
+    store
+        .link("default", &IdKind::from("order"), "1002", "V2")
+        .await
+        .unwrap();
+    store
+        .link(
+            "default",
+            &IdKind::from("debtor_email"),
+            "a@example.nl",
+            "10025",
+        )
+        .await
+        .unwrap();
+    store
+        .link("shop-2", &IdKind::from("order"), "1", "V9")
+        .await
+        .unwrap();
     let hash = ContentHash {
         hash: "h".into(),
         origin: HashOrigin::Koppel,
         updated_at: t0(),
     };
     store
-        .put_hash("default", "variant", "555", &hash)
+        .put_hash("default", &HashKind::from("variant"), "555", &hash)
         .await
         .unwrap();
     store
@@ -78,7 +97,7 @@ pub async fn stats_and_summary_describe_the_state(h: &Harness) {
     let failure = NewDeadLetter {
         connection: "default".into(),
         flow: "orders".into(),
-        record_key: "1004".into(),
+        record_key: RecordKey::order("1004"),
         original: json!({}),
         mapped: None,
         error_kind: "timeout".into(),
@@ -88,7 +107,7 @@ pub async fn stats_and_summary_describe_the_state(h: &Harness) {
     store.put_dead_letter(&failure).await.unwrap();
     let dropped = store
         .put_dead_letter(&NewDeadLetter {
-            record_key: "1005".into(),
+            record_key: RecordKey::order("1005"),
             ..failure.clone()
         })
         .await

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use sync_core::state::{ClaimOutcome, ClaimToken, StoreOptions};
+use crate::state::{ClaimOutcome, ClaimToken, StoreOptions};
 
-use crate::harness::{Harness, at, t0};
+use super::{StoreUnderTest, at, t0};
 
 const ROUNDS: usize = 25;
 
@@ -19,7 +19,8 @@ fn claimed(outcome: ClaimOutcome) -> ClaimToken {
     }
 }
 
-pub async fn claim_confirm_release_lifecycle(h: &Harness) {
+/// Conformance case: Claim confirm release lifecycle.
+pub async fn claim_confirm_release_lifecycle(h: &dyn StoreUnderTest) {
     let store = h.open().await;
     let token = claimed(
         store
@@ -148,7 +149,8 @@ pub async fn claim_confirm_release_lifecycle(h: &Harness) {
     );
 }
 
-pub async fn stale_claims_are_reported_and_taken_over_once(h: &Harness) {
+/// Conformance case: Stale claims are reported and taken over once.
+pub async fn stale_claims_are_reported_and_taken_over_once(h: &dyn StoreUnderTest) {
     let options = StoreOptions::default().with_claim_stale_after(Duration::from_secs(600));
     let store = h.open_with(options).await;
     claimed(
@@ -261,7 +263,7 @@ pub async fn stale_claims_are_reported_and_taken_over_once(h: &Harness) {
 
 /// A live owner renews its claim and keeps it; an owner whose claim was taken over can neither
 /// renew, confirm nor release it; a parked claim is busy until its time and stale after it.
-pub async fn fenced_claims_renew_park_and_lose(h: &Harness) {
+pub async fn fenced_claims_renew_park_and_lose(h: &dyn StoreUnderTest) {
     let options = StoreOptions::default().with_claim_stale_after(Duration::from_secs(600));
     let store = h.open_with(options).await;
     let hold = Duration::from_secs(600);
@@ -362,7 +364,8 @@ pub async fn fenced_claims_renew_park_and_lose(h: &Harness) {
     ));
 }
 
-pub async fn concurrent_claims_from_two_handles(h: &Harness) {
+/// Conformance case: Concurrent claims from two handles.
+pub async fn concurrent_claims_from_two_handles(h: &dyn StoreUnderTest) {
     let (first, second) = (h.open().await, h.open().await);
     let is_claimed = |o: &ClaimOutcome| matches!(o, ClaimOutcome::Claimed { .. });
     for round in 0..ROUNDS {
@@ -401,7 +404,7 @@ pub async fn concurrent_claims_from_two_handles(h: &Harness) {
 
 /// Announced records wait in the inbox, oldest first, until acknowledged — and an acknowledgement
 /// does not remove an announcement that came after the record was read.
-pub async fn inbox_keeps_announcements_until_done(h: &Harness) {
+pub async fn inbox_keeps_announcements_until_done(h: &dyn StoreUnderTest) {
     let store = h.open().await;
     assert!(
         store
@@ -498,7 +501,8 @@ pub async fn inbox_keeps_announcements_until_done(h: &Harness) {
     assert_eq!(summary.inbox.get("stock"), Some(&1));
 }
 
-pub async fn lease_acquire_renew_release_expiry(h: &Harness) {
+/// Conformance case: Lease acquire renew release expiry.
+pub async fn lease_acquire_renew_release_expiry(h: &dyn StoreUnderTest) {
     let store = h.open().await;
     let ttl = Duration::from_secs(30);
     let lease = store
@@ -673,7 +677,8 @@ pub async fn lease_acquire_renew_release_expiry(h: &Harness) {
     );
 }
 
-pub async fn concurrent_lease_acquisition_from_two_handles(h: &Harness) {
+/// Conformance case: Concurrent lease acquisition from two handles.
+pub async fn concurrent_lease_acquisition_from_two_handles(h: &dyn StoreUnderTest) {
     let (first, second) = (h.open().await, h.open().await);
     let ttl = Duration::from_secs(60);
     for round in 0..ROUNDS {

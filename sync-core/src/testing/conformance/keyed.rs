@@ -1,12 +1,14 @@
 //! Cursors, the id map, content hashes and secrets.
 
+use crate::state::{ContentHash, Cursor, HashOrigin, truncate_to_micros};
+use crate::state::{HashKind, IdKind};
 use chrono::{DateTime, TimeDelta, Utc};
 use secrecy::{ExposeSecret, SecretString};
-use sync_core::state::{ContentHash, Cursor, HashOrigin, truncate_to_micros};
 
-use crate::harness::{Harness, at, t0};
+use super::{StoreUnderTest, at, t0};
 
-pub async fn cursor_round_trip_with_boundary(h: &Harness) {
+/// Conformance case: Cursor round trip with boundary.
+pub async fn cursor_round_trip_with_boundary(h: &dyn StoreUnderTest) {
     let store = h.open().await;
     assert_eq!(store.get_cursor("default", "orders").await.unwrap(), None);
 
@@ -52,40 +54,59 @@ pub async fn cursor_round_trip_with_boundary(h: &Harness) {
     assert_eq!(store.get_cursor("default", "orders").await.unwrap(), None);
 }
 
-pub async fn id_map_lookup_reverse_unlink(h: &Harness) {
+/// Conformance case: Id map lookup reverse unlink.
+pub async fn id_map_lookup_reverse_unlink(h: &dyn StoreUnderTest) {
     let store = h.open().await;
     store
-        .link("default", "order", "1001", "V2024-001")
+        .link("default", &IdKind::from("order"), "1001", "V2024-001")
         .await
         .unwrap();
     store
-        .link("default", "debtor_email", "b@example.nl", "COLLECTIVE")
+        .link(
+            "default",
+            &IdKind::from("debtor_email"),
+            "b@example.nl",
+            "COLLECTIVE",
+        )
         .await
         .unwrap();
     store
-        .link("default", "debtor_email", "a@example.nl", "COLLECTIVE")
+        .link(
+            "default",
+            &IdKind::from("debtor_email"),
+            "a@example.nl",
+            "COLLECTIVE",
+        )
         .await
         .unwrap();
     store
-        .link("default", "debtor_email", "c@example.nl", "10025")
+        .link(
+            "default",
+            &IdKind::from("debtor_email"),
+            "c@example.nl",
+            "10025",
+        )
         .await
         .unwrap();
 
     assert_eq!(
         store
-            .lookup("default", "order", "1001")
+            .lookup("default", &IdKind::from("order"), "1001")
             .await
             .unwrap()
             .as_deref(),
         Some("V2024-001")
     );
     assert_eq!(
-        store.lookup("default", "order", "1002").await.unwrap(),
+        store
+            .lookup("default", &IdKind::from("order"), "1002")
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(
         store
-            .reverse_lookup("default", "debtor_email", "COLLECTIVE")
+            .reverse_lookup("default", &IdKind::from("debtor_email"), "COLLECTIVE")
             .await
             .unwrap(),
         ["a@example.nl", "b@example.nl"],
@@ -93,32 +114,41 @@ pub async fn id_map_lookup_reverse_unlink(h: &Harness) {
     );
     assert!(
         store
-            .reverse_lookup("default", "debtor_email", "nope")
+            .reverse_lookup("default", &IdKind::from("debtor_email"), "nope")
             .await
             .unwrap()
             .is_empty()
     );
 
     // Scoped by connection and by kind.
-    assert_eq!(store.lookup("shop-2", "order", "1001").await.unwrap(), None);
     assert_eq!(
-        store.lookup("default", "customer", "1001").await.unwrap(),
+        store
+            .lookup("shop-2", &IdKind::from("order"), "1001")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .lookup("default", &IdKind::from("customer"), "1001")
+            .await
+            .unwrap(),
         None
     );
     assert!(
         store
-            .reverse_lookup("default", "order", "COLLECTIVE")
+            .reverse_lookup("default", &IdKind::from("order"), "COLLECTIVE")
             .await
             .unwrap()
             .is_empty()
     );
     store
-        .link("shop-2", "order", "1001", "V2024-900")
+        .link("shop-2", &IdKind::from("order"), "1001", "V2024-900")
         .await
         .unwrap();
     assert_eq!(
         store
-            .lookup("default", "order", "1001")
+            .lookup("default", &IdKind::from("order"), "1001")
             .await
             .unwrap()
             .as_deref(),
@@ -127,12 +157,12 @@ pub async fn id_map_lookup_reverse_unlink(h: &Harness) {
 
     // A new link of the same source replaces the old one.
     store
-        .link("default", "order", "1001", "V2024-002")
+        .link("default", &IdKind::from("order"), "1001", "V2024-002")
         .await
         .unwrap();
     assert_eq!(
         store
-            .lookup("default", "order", "1001")
+            .lookup("default", &IdKind::from("order"), "1001")
             .await
             .unwrap()
             .as_deref(),
@@ -140,21 +170,34 @@ pub async fn id_map_lookup_reverse_unlink(h: &Harness) {
     );
     assert!(
         store
-            .reverse_lookup("default", "order", "V2024-001")
+            .reverse_lookup("default", &IdKind::from("order"), "V2024-001")
             .await
             .unwrap()
             .is_empty()
     );
 
-    assert!(store.unlink("default", "order", "1001").await.unwrap());
-    assert!(!store.unlink("default", "order", "1001").await.unwrap());
+    assert!(
+        store
+            .unlink("default", &IdKind::from("order"), "1001")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .unlink("default", &IdKind::from("order"), "1001")
+            .await
+            .unwrap()
+    );
     assert_eq!(
-        store.lookup("default", "order", "1001").await.unwrap(),
+        store
+            .lookup("default", &IdKind::from("order"), "1001")
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(
         store
-            .lookup("shop-2", "order", "1001")
+            .lookup("shop-2", &IdKind::from("order"), "1001")
             .await
             .unwrap()
             .as_deref(),
@@ -162,10 +205,14 @@ pub async fn id_map_lookup_reverse_unlink(h: &Harness) {
     );
 }
 
-pub async fn content_hashes_with_origin(h: &Harness) {
+/// Conformance case: Content hashes with origin.
+pub async fn content_hashes_with_origin(h: &dyn StoreUnderTest) {
     let store = h.open().await;
     assert_eq!(
-        store.get_hash("default", "variant", "555").await.unwrap(),
+        store
+            .get_hash("default", &HashKind::from("variant"), "555")
+            .await
+            .unwrap(),
         None
     );
     let written = ContentHash {
@@ -174,11 +221,11 @@ pub async fn content_hashes_with_origin(h: &Harness) {
         updated_at: t0() + TimeDelta::nanoseconds(1_500),
     };
     store
-        .put_hash("default", "variant", "555", &written)
+        .put_hash("default", &HashKind::from("variant"), "555", &written)
         .await
         .unwrap();
     let stored = store
-        .get_hash("default", "variant", "555")
+        .get_hash("default", &HashKind::from("variant"), "555")
         .await
         .unwrap()
         .unwrap();
@@ -192,24 +239,34 @@ pub async fn content_hashes_with_origin(h: &Harness) {
         updated_at: at(10),
     };
     store
-        .put_hash("default", "variant", "555", &observed)
+        .put_hash("default", &HashKind::from("variant"), "555", &observed)
         .await
         .unwrap();
     assert_eq!(
-        store.get_hash("default", "variant", "555").await.unwrap(),
+        store
+            .get_hash("default", &HashKind::from("variant"), "555")
+            .await
+            .unwrap(),
         Some(observed)
     );
     assert_eq!(
-        store.get_hash("default", "product", "555").await.unwrap(),
+        store
+            .get_hash("default", &HashKind::from("product"), "555")
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(
-        store.get_hash("other", "variant", "555").await.unwrap(),
+        store
+            .get_hash("other", &HashKind::from("variant"), "555")
+            .await
+            .unwrap(),
         None
     );
 }
 
-pub async fn secrets_replace_atomically_and_never_print(h: &Harness) {
+/// Conformance case: Secrets replace atomically and never print.
+pub async fn secrets_replace_atomically_and_never_print(h: &dyn StoreUnderTest) {
     let store = h.open().await;
     assert!(
         store

@@ -1,11 +1,11 @@
 //! Runs and the activity log: listing, filters, paging, retention and personal-data redaction.
 
+use crate::state::redact::REDACTED;
+use crate::state::*;
 use serde_json::json;
-use sync_core::state::redact::REDACTED;
-use sync_core::state::*;
 
-use crate::dead_letters::letter;
-use crate::harness::{Harness, at};
+use super::dead_letters::letter;
+use super::{StoreUnderTest, at};
 
 fn start(flow: &str, seconds: i64) -> RunStart {
     RunStart {
@@ -16,7 +16,8 @@ fn start(flow: &str, seconds: i64) -> RunStart {
     }
 }
 
-pub async fn runs_begin_finish_list(h: &Harness) {
+/// Conformance case: Runs begin finish list.
+pub async fn runs_begin_finish_list(h: &dyn StoreUnderTest) {
     let store = h.open().await;
     let first = store.begin_run(&start("orders", 0)).await.unwrap();
     let second = store
@@ -134,7 +135,8 @@ fn entry(run_id: Option<RunId>, record_key: &str, seconds: i64) -> ActivityEntry
     }
 }
 
-pub async fn activity_filters_paging_and_payload_fidelity(h: &Harness) {
+/// Conformance case: Activity filters paging and payload fidelity.
+pub async fn activity_filters_paging_and_payload_fidelity(h: &dyn StoreUnderTest) {
     let store = h.open().await;
     let run = store.begin_run(&start("orders", 0)).await.unwrap();
     let mut ids = Vec::new();
@@ -256,7 +258,8 @@ pub async fn activity_filters_paging_and_payload_fidelity(h: &Harness) {
     assert_eq!(list(ActivityFilter::default()).await.len(), 5);
 }
 
-pub async fn activity_retention_purge(h: &Harness) {
+/// Conformance case: Activity retention purge.
+pub async fn activity_retention_purge(h: &dyn StoreUnderTest) {
     let store = h.open().await;
     let run = store.begin_run(&start("orders", 0)).await.unwrap();
     for seconds in [0, 10, 20, 30] {
@@ -299,7 +302,8 @@ fn assert_redacted(record: &ActivityRecord) {
     assert!(record.redacted);
 }
 
-pub async fn redaction_on_write(h: &Harness) {
+/// Conformance case: Redaction on write.
+pub async fn redaction_on_write(h: &dyn StoreUnderTest) {
     let store = h
         .open_with(StoreOptions::default().with_redact_personal_data(true))
         .await;
@@ -319,7 +323,8 @@ pub async fn redaction_on_write(h: &Harness) {
     assert_eq!(letter.original["order"]["email"], "j@example.nl");
 }
 
-pub async fn redaction_after_the_fact(h: &Harness) {
+/// Conformance case: Redaction after the fact.
+pub async fn redaction_after_the_fact(h: &dyn StoreUnderTest) {
     let store = h.open().await;
     for seconds in [0, 10, 20] {
         store

@@ -2,16 +2,17 @@
 
 use std::time::Duration;
 
+use crate::state::*;
 use serde_json::json;
-use sync_core::state::*;
 
-use crate::harness::{Harness, at, t0};
+use super::{StoreUnderTest, at, t0};
 
+/// A dead letter for `record_key` failing with `error_kind`, `seconds` after [`t0`](super::t0).
 pub fn letter(record_key: &str, error_kind: &str, seconds: i64) -> NewDeadLetter {
     NewDeadLetter {
         connection: "default".into(),
         flow: "orders".into(),
-        record_key: record_key.into(),
+        record_key: RecordKey::order(record_key),
         original: json!({ "order": { "number": record_key, "email": "j@example.nl" } }),
         mapped: Some(json!({ "BusinessObject": "SO1" })),
         error_kind: error_kind.into(),
@@ -28,7 +29,8 @@ fn schedule() -> StoreOptions {
     ))
 }
 
-pub async fn dead_letters_upsert_backoff_and_due(h: &Harness) {
+/// Conformance case: Dead letters upsert backoff and due.
+pub async fn dead_letters_upsert_backoff_and_due(h: &dyn StoreUnderTest) {
     let store = h.open_with(schedule()).await;
     let first = store
         .put_dead_letter(&letter("1001", "missing_article", 0))
@@ -166,7 +168,8 @@ pub async fn dead_letters_upsert_backoff_and_due(h: &Harness) {
     ));
 }
 
-pub async fn dead_letter_filters_and_paging(h: &Harness) {
+/// Conformance case: Dead letter filters and paging.
+pub async fn dead_letter_filters_and_paging(h: &dyn StoreUnderTest) {
     let store = h.open().await;
     let mut ids = Vec::new();
     for (index, (flow, kind)) in [
@@ -240,7 +243,7 @@ pub async fn dead_letter_filters_and_paging(h: &Harness) {
     );
     assert_eq!(
         list(DeadLetterFilter {
-            record_key: Some("r2".into()),
+            record_key: Some(RecordKey::order("r2")),
             ..default()
         })
         .await,
@@ -265,7 +268,8 @@ pub async fn dead_letter_filters_and_paging(h: &Harness) {
     );
 }
 
-pub async fn concurrent_dead_letters_from_two_handles_count_every_attempt(h: &Harness) {
+/// Conformance case: Concurrent dead letters from two handles count every attempt.
+pub async fn concurrent_dead_letters_from_two_handles_count_every_attempt(h: &dyn StoreUnderTest) {
     let (first, second) = (h.open().await, h.open().await);
     let mut tasks = Vec::new();
     for round in 0..5 {
