@@ -9,7 +9,7 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::entity::entity;
-use crate::serde_util::{false_as_none, opt_decimal};
+use crate::serde_util::{false_as_none, int, opt_decimal, opt_int};
 
 /// A link to another resource: `{"resource": {"id": 1, "url": "customers/1", "link": "https://…"}}`.
 ///
@@ -47,7 +47,7 @@ struct LinkWire<T> {
 #[derive(Deserialize)]
 #[serde(bound = "T: Deserialize<'de>")]
 struct ResourceWire<T> {
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     id: Option<u64>,
     #[serde(default)]
     url: String,
@@ -104,6 +104,7 @@ impl<T: Serialize> Serialize for Link<T> {
 #[serde(rename_all = "camelCase", default)]
 pub struct Country {
     /// Lightspeed's country id.
+    #[serde(deserialize_with = "opt_int")]
     pub id: Option<u64>,
     /// ISO 3166-1 alpha-2 code, lower case (`nl`).
     #[serde(deserialize_with = "false_as_none")]
@@ -121,6 +122,7 @@ pub struct Country {
 #[serde(rename_all = "camelCase", default)]
 pub struct RegionData {
     /// Region id.
+    #[serde(deserialize_with = "opt_int")]
     pub id: Option<u64>,
     /// Region name.
     #[serde(deserialize_with = "false_as_none")]
@@ -135,6 +137,7 @@ pub struct RegionData {
 #[serde(rename_all = "camelCase")]
 pub struct Language {
     /// Language id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Whether the language is active in the shop (only on the language resource).
     #[serde(default)]
@@ -167,6 +170,7 @@ pub struct Image {
     #[serde(deserialize_with = "false_as_none")]
     pub extension: Option<String>,
     /// Size in bytes.
+    #[serde(deserialize_with = "opt_int")]
     pub size: Option<u64>,
     /// Title.
     #[serde(deserialize_with = "false_as_none")]
@@ -212,6 +216,7 @@ pub fn fraction_to_percent(rate: Decimal) -> Decimal {
 #[serde(rename_all = "camelCase")]
 pub struct Metafield {
     /// Metafield id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default)]

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::common::{Country, Link, Metafield, RawLink, ShopId};
 use crate::entity::entity;
-use crate::serde_util::{false_as_none, opt_decimal};
+use crate::serde_util::{false_as_none, int, opt_decimal, opt_int};
 
 /// The shop (`GET shop.json`). Its id identifies the shop in webhooks (`X-Shop-Id`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -125,9 +125,10 @@ pub struct Currency {
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     /// Account id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// App id for app-store keys; `None` for private keys (the API sends `false`).
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     pub app_id: Option<u64>,
     /// The API key. Kept secret: never printed by `Debug` and never serialised.
     #[serde(default, skip_serializing)]
@@ -199,10 +200,13 @@ entity!(
 #[serde(rename_all = "camelCase", default)]
 pub struct RatelimitWindowInfo {
     /// Requests allowed in the window.
+    #[serde(deserialize_with = "opt_int")]
     pub limit: Option<u64>,
     /// Requests left.
+    #[serde(deserialize_with = "opt_int")]
     pub remaining: Option<i64>,
     /// Seconds until the window resets.
+    #[serde(deserialize_with = "opt_int")]
     pub reset: Option<u64>,
     /// When the window resets.
     #[serde(deserialize_with = "false_as_none")]
