@@ -266,12 +266,40 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for AbsentVisitor<T> {
             items.push(item);
         }
         if items.is_empty() {
-            // `[]` stays an empty list when `T` is itself a list; for anything else it is absent.
-            return Ok(T::deserialize(serde_json::Value::Array(items)).ok());
+            // `[]` stays an empty list when `T` is itself a list; for anything else (a struct,
+            // a map, free-form JSON) it is absent. `T` only sees a deserializer that can be read
+            // as a sequence: a struct whose fields all have defaults would otherwise accept `[]`
+            // as a value with every field empty, an object nobody sent.
+            return Ok(T::deserialize(EmptySeqOnly::<A::Error>(PhantomData)).ok());
         }
         T::deserialize(serde_json::Value::Array(items))
             .map(Some)
             .map_err(de::Error::custom)
+    }
+}
+
+/// A deserializer for `[]` that only a sequence type can read; every other type gets an error.
+struct EmptySeqOnly<E>(PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for EmptySeqOnly<E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
+        Err(E::custom("[] is only a value for a list"))
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_seq(de::value::SeqDeserializer::new(std::iter::empty::<()>()))
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, E> {
+        self.deserialize_seq(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct tuple_struct map struct enum identifier
+        ignored_any
     }
 }
 

@@ -113,3 +113,42 @@ fn integer_errors_name_the_path() {
         other => panic!("expected a decode error, got {other:?}"),
     }
 }
+
+// --- `[]` (PHP's empty map) for an optional object -------------------------------------------
+
+#[test]
+fn empty_array_for_an_optional_object_is_absent_not_an_empty_object() {
+    // was: Some(Country { id: None, code: None, code3: None, title: None }), an object nobody sent
+    let customer: Customer = one(
+        "customer.json",
+        "/customer/addressBillingCountry",
+        json!([]),
+    );
+    assert_eq!(customer.address_billing_country, None);
+    // was: Some(Image { every field None })
+    let brand: Brand = one("brand.json", "/brand/image", json!([]));
+    assert_eq!(brand.image, None);
+    // was: Some(Currency { every field None })
+    let shop: Shop = one("shop.json", "/shop/currency", json!([]));
+    assert_eq!(shop.currency, None);
+    // was: Some(RegionData { every field None })
+    let order: Order = one("order.json", "/order/addressBillingRegionData", json!([]));
+    assert_eq!(order.address_billing_region_data, None);
+    // free-form values and maps: `[]` is an empty PHP map, i.e. absent
+    let variant: Variant = one("variant.json", "/variant/matrix", json!([]));
+    assert_eq!(variant.matrix, None);
+    let product: Product = one("product.json", "/product/set", json!([]));
+    assert_eq!(product.set, None);
+}
+
+#[test]
+fn empty_array_stays_an_empty_list_where_the_model_is_a_list() {
+    let order: Order = one(
+        "order.json",
+        "/order/products/resource/embedded",
+        json!([]),
+    );
+    assert_eq!(order.embedded_lines().map(<[_]>::len), Some(0));
+    let order: Order = one("order.json", "/order/taxRates", json!([]));
+    assert!(order.tax_rates.is_empty());
+}
