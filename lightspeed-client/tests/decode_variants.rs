@@ -143,12 +143,54 @@ fn empty_array_for_an_optional_object_is_absent_not_an_empty_object() {
 
 #[test]
 fn empty_array_stays_an_empty_list_where_the_model_is_a_list() {
-    let order: Order = one(
-        "order.json",
-        "/order/products/resource/embedded",
-        json!([]),
-    );
+    let order: Order = one("order.json", "/order/products/resource/embedded", json!([]));
     assert_eq!(order.embedded_lines().map(<[_]>::len), Some(0));
     let order: Order = one("order.json", "/order/taxRates", json!([]));
     assert!(order.tax_rates.is_empty());
+}
+
+// --- links: absent resource, absent URLs ------------------------------------------------------
+
+#[test]
+fn a_link_without_resource_is_an_empty_link() {
+    for absent in [json!(false), json!(null), json!(""), json!([])] {
+        // was: invalid type: boolean `false`, expected struct ResourceWire at
+        // `order.customer.resource` (and `[]` gave a link with the invented URL "")
+        let order: Order = one("order.json", "/order/customer/resource", absent.clone());
+        let customer = order.customer.as_ref().unwrap();
+        assert_eq!(
+            (
+                customer.id,
+                customer.url.as_deref(),
+                customer.link.as_deref()
+            ),
+            (None, None, None),
+            "{absent}"
+        );
+        assert!(order.embedded_customer().is_none());
+        // it serialises as `{"resource": null}` and decodes back to the same link
+        let json = serde_json::to_value(&order).unwrap();
+        assert_eq!(json["customer"], json!({"resource": null}));
+    }
+}
+
+#[test]
+fn link_urls_may_be_null() {
+    // was: invalid type: null, expected a string at `account.signout.resource.url`
+    let account: Account = one(
+        "account.live-eu1-nl.json",
+        "/account/signout/resource/url",
+        json!(null),
+    );
+    let signout = account.signout.unwrap();
+    assert_eq!(signout.url, None);
+    assert!(signout.link.is_some());
+    let variant: Variant = one(
+        "variant.json",
+        "/variant/product/resource/link",
+        json!(null),
+    );
+    let product = variant.product.unwrap();
+    assert_eq!(product.link, None);
+    assert_eq!(product.url.as_deref(), Some("products/21881217"));
 }
