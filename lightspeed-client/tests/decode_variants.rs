@@ -73,7 +73,7 @@ fn counts_positions_sizes_and_stock_arrive_as_numeric_strings() {
         "/accountRatelimit/limit5Min/remaining",
         json!("-1"),
     );
-    assert_eq!(rl.limit_5_min.remaining, Some(-1));
+    assert_eq!(rl.limit_5_min.as_ref().and_then(|w| w.remaining), Some(-1));
     let order: Order = one(
         "order.json",
         "/order/quote/resource/embedded/productsCount",
@@ -193,4 +193,53 @@ fn link_urls_may_be_null() {
     let product = variant.product.unwrap();
     assert_eq!(product.link, None);
     assert_eq!(product.url.as_deref(), Some("products/21881217"));
+}
+
+// --- permission groups and rate-limit windows --------------------------------------------------
+
+#[test]
+fn permission_groups_and_flags_may_be_absent() {
+    for absent in [json!(false), json!(null), json!(""), json!([])] {
+        // was: invalid type: boolean `false`, expected struct Permission at
+        // `accountPermissions.orders`, and `[]` gave read: false, write: false (invented)
+        let p: AccountPermissions = one(
+            "accountPermissions.json",
+            "/accountPermissions/orders",
+            absent.clone(),
+        );
+        assert_eq!(p.orders, None, "{absent}");
+        assert!(!p.grants("orders", "read"), "not stated is not granted");
+        assert!(
+            p.grants("customers", "read"),
+            "the other scopes are untouched"
+        );
+    }
+    // was: invalid type: null, expected a boolean at `accountPermissions.orders.write`
+    let p: AccountPermissions = one(
+        "accountPermissions.json",
+        "/accountPermissions/orders/write",
+        json!(null),
+    );
+    assert_eq!(
+        p.orders,
+        Some(Permission {
+            read: Some(true),
+            write: None
+        })
+    );
+}
+
+#[test]
+fn rate_limit_windows_may_be_absent() {
+    for absent in [json!(false), json!(null), json!(""), json!([])] {
+        // was: invalid type: boolean `false`, expected struct RatelimitWindowInfo at
+        // `accountRatelimit.limitHour`, and `[]` gave a window with every field None
+        let rl: AccountRatelimit = one(
+            "accountRatelimit.json",
+            "/accountRatelimit/limitHour",
+            absent.clone(),
+        );
+        assert_eq!(rl.limit_hour, None, "{absent}");
+        assert!(rl.limit_day.is_some());
+    }
 }

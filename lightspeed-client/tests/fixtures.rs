@@ -255,11 +255,15 @@ fn account_key_stays_out_of_debug() {
 #[test]
 fn rate_limit_and_permissions() {
     let rl: AccountRatelimit = decode(&read("accountRatelimit.json")).unwrap();
-    assert_eq!(rl.limit_5_min.limit, Some(1000));
-    assert_eq!(rl.limit_day.remaining, Some(287_993));
+    assert_eq!(rl.limit_5_min.as_ref().and_then(|w| w.limit), Some(1000));
+    assert_eq!(
+        rl.limit_day.as_ref().and_then(|w| w.remaining),
+        Some(287_993)
+    );
     let perms: AccountPermissions = decode(&read("accountPermissions.json")).unwrap();
-    assert!(perms.orders.write);
-    assert!(!perms.products.write);
+    assert_eq!(perms.orders.and_then(|p| p.write), Some(true));
+    assert_eq!(perms.products.and_then(|p| p.write), Some(false));
+    assert!(perms.grants("orders", "write") && !perms.grants("products", "write"));
 }
 
 #[test]

@@ -113,22 +113,10 @@ impl ShopFacts {
 
     /// The needed permissions the key lacks.
     pub fn missing_permissions(&self) -> Vec<NeededPermission> {
-        let p = &self.permissions;
+        // A permission the API did not state (scope or flag absent) is not assumed granted.
         NEEDED_PERMISSIONS
             .into_iter()
-            .filter(|n| {
-                let scope = match n.scope {
-                    "orders" => p.orders,
-                    "customers" => p.customers,
-                    _ => p.products,
-                };
-                let granted = if n.access == "read" {
-                    scope.read
-                } else {
-                    scope.write
-                };
-                !granted
-            })
+            .filter(|n| !self.permissions.grants(n.scope, n.access))
             .collect()
     }
 }
