@@ -326,7 +326,7 @@ impl<T: FromStr + TryFrom<i64> + TryFrom<u64>> Integer for T {}
 struct IntVisitor<T>(PhantomData<T>);
 
 impl<T: Integer> IntVisitor<T> {
-    fn from_i64<E: de::Error>(&self, v: i64) -> Result<T, E> {
+    fn convert_i64<E: de::Error>(&self, v: i64) -> Result<T, E> {
         T::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), self))
     }
 }
@@ -343,7 +343,7 @@ impl<T: Integer> Visitor<'_> for IntVisitor<T> {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-        self.from_i64(v)
+        self.convert_i64(v)
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
@@ -353,7 +353,7 @@ impl<T: Integer> Visitor<'_> for IntVisitor<T> {
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
         // `8016.0` is an integer written by a float formatter; `1.5` is not an integer.
         if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 {
-            return self.from_i64(v as i64);
+            return self.convert_i64(v as i64);
         }
         Err(E::invalid_value(de::Unexpected::Float(v), &self))
     }
