@@ -11,43 +11,54 @@ use crate::error::{Error, Result, snippet};
 use crate::query::{Filter, FilterOperator, Query};
 use crate::write::FieldType;
 
-/// One business object (`GET /accountviewsystembusinessobjects`).
+/// One business object (`GET /accountviewsystembusinessobjects`). A value the entry does not
+/// carry (a missing, `null` or empty column) is `None`: a right AccountView did not state is
+/// neither granted nor refused.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessObjectInfo {
     /// Code, e.g. `AR1`.
-    pub code: String,
+    pub code: Option<String>,
     /// Description (Dutch), e.g. `Debiteuren`.
-    pub description: String,
+    pub description: Option<String>,
     /// `InsertAllowed`.
-    pub insert_allowed: bool,
+    pub insert_allowed: Option<bool>,
     /// `UpdateAllowed`.
-    pub update_allowed: bool,
+    pub update_allowed: Option<bool>,
     /// `DeleteAllowed`.
-    pub delete_allowed: bool,
+    pub delete_allowed: Option<bool>,
 }
 
 impl BusinessObjectInfo {
     /// Reads one entry.
     pub fn from_row(row: &Row) -> Result<Self> {
         Ok(Self {
-            code: row.text_lossy("Code").unwrap_or_default(),
-            description: row.text_lossy("Description").unwrap_or_default(),
-            insert_allowed: row.bool("InsertAllowed")?.unwrap_or(false),
-            update_allowed: row.bool("UpdateAllowed")?.unwrap_or(false),
-            delete_allowed: row.bool("DeleteAllowed")?.unwrap_or(false),
+            code: row.text_lossy("Code"),
+            description: row.text_lossy("Description"),
+            insert_allowed: row.bool("InsertAllowed")?,
+            update_allowed: row.bool("UpdateAllowed")?,
+            delete_allowed: row.bool("DeleteAllowed")?,
         })
+    }
+
+    /// Whether this entry is the business object `code` (case-insensitive).
+    pub fn is(&self, code: &str) -> bool {
+        self.code
+            .as_deref()
+            .is_some_and(|c| c.trim().eq_ignore_ascii_case(code.trim()))
     }
 }
 
-/// One column of the field dictionary (`DCT_FLD`).
+/// One column of the field dictionary (`DCT_FLD`). A value the entry does not carry (a missing,
+/// `null` or blank column) is `None`; an entry without its table or field name describes no
+/// column and is skipped where columns are looked up.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FieldDictionaryEntry {
     /// `DBF_NAME` (trimmed), e.g. `CONTACT`.
-    pub table: String,
-    /// `FIELD_NAME`.
-    pub field: String,
+    pub table: Option<String>,
+    /// `FIELD_NAME` (trimmed).
+    pub field: Option<String>,
     /// `FLD_DESC` (Dutch label).
     pub description: Option<String>,
     /// `FIELD_LEN` (characters for `C`, width for `N`).
@@ -55,7 +66,7 @@ pub struct FieldDictionaryEntry {
     /// `FIELD_TYPE`; `None` for a type letter this crate does not know.
     pub field_type: Option<FieldType>,
     /// `INP_MAND`.
-    pub mandatory: bool,
+    pub mandatory: Option<bool>,
     /// `FLD_FMT` (`!` = uppercase).
     pub format: Option<String>,
     /// The whole row, for the columns not modelled (`FLD_MASK`, `COM_BLK`, …).
@@ -63,23 +74,29 @@ pub struct FieldDictionaryEntry {
 }
 
 impl FieldDictionaryEntry {
+    /// Whether this entry describes a column of `table` (case-insensitive, trimmed).
+    pub fn is_in_table(&self, table: &str) -> bool {
+        self.table
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case(table.trim()))
+    }
+
+    /// Whether this entry describes the column `field` (case-insensitive, trimmed).
+    pub fn is_field(&self, field: &str) -> bool {
+        self.field
+            .as_deref()
+            .is_some_and(|f| f.eq_ignore_ascii_case(field.trim()))
+    }
+
     /// Reads one `DCT_FLD` row.
     pub fn from_row(row: &Row) -> Result<Self> {
         Ok(Self {
-            table: row
-                .text_lossy("DBF_NAME")
-                .unwrap_or_default()
-                .trim()
-                .to_owned(),
-            field: row
-                .text_lossy("FIELD_NAME")
-                .unwrap_or_default()
-                .trim()
-                .to_owned(),
+            table: row.text_lossy("DBF_NAME").map(|t| t.trim().to_owned()),
+            field: row.text_lossy("FIELD_NAME").map(|f| f.trim().to_owned()),
             description: row.text_lossy("FLD_DESC"),
             length: row.int("FIELD_LEN")?.and_then(|n| usize::try_from(n).ok()),
             field_type: row.text("FIELD_TYPE").and_then(FieldType::from_code),
-            mandatory: row.bool("INP_MAND")?.unwrap_or(false),
+            mandatory: row.bool("INP_MAND")?,
             format: row.text_lossy("FLD_FMT"),
             row: row.clone(),
         })
@@ -93,7 +110,7 @@ pub struct TableDictionaryEntry {
     /// `OBJ_CODE`: the business object code.
     pub business_object: Option<String>,
     /// `DBF_NAME`: the table.
-    pub table: String,
+    pub table: Option<String>,
     /// `DBF_DESC`.
     pub description: Option<String>,
     /// `TBL_CHILD`: the detail table(s), as sent.
@@ -111,7 +128,7 @@ impl TableDictionaryEntry {
     pub fn from_row(row: &Row) -> Result<Self> {
         Ok(Self {
             business_object: row.text_lossy("OBJ_CODE"),
-            table: row.text_lossy("DBF_NAME").unwrap_or_default(),
+            table: row.text_lossy("DBF_NAME"),
             description: row.text_lossy("DBF_DESC"),
             child_tables: row.text_lossy("TBL_CHILD"),
             // Unknown wire type for this flag; a value we cannot read is kept in `row` only.
@@ -196,7 +213,7 @@ impl AccountViewClient {
         for (i, row) in rows.iter().enumerate() {
             let entry = FieldDictionaryEntry::from_row(row)
                 .map_err(|e| e.at_path(&format!("DCT_FLD[{i}]")))?;
-            if entry.table.eq_ignore_ascii_case(table.trim()) {
+            if entry.is_in_table(table) {
                 out.push(entry);
             }
         }

@@ -155,9 +155,9 @@ fn field_dictionary_decodes_and_extends_facts() {
         .decode_rows("DCT_FLD", FieldDictionaryEntry::from_row)
         .unwrap();
     assert_eq!(entries.len(), 5);
-    assert_eq!(entries[0].field, "SUB_NR");
+    assert_eq!(entries[0].field.as_deref(), Some("SUB_NR"));
     assert_eq!(entries[0].length, Some(10));
-    assert!(entries[0].mandatory);
+    assert_eq!(entries[0].mandatory, Some(true));
     assert_eq!(entries[0].format.as_deref(), Some("!"));
     assert_eq!(entries[3].description.as_deref(), Some("E-mail zakelijk"));
     let mut facts = FieldFacts::builtin();

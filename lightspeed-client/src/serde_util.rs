@@ -2,7 +2,8 @@
 //!
 //! Lightspeed is a PHP application and its JSON shows it:
 //!
-//! - money arrives as JSON numbers (`2.8843`) *and* as numeric strings (`"0.0000"`);
+//! - money arrives as JSON numbers (`2.8843`) *and* as numeric strings (`"0.0000"`), and so do
+//!   integers: ids, counts, positions and stock levels (`"sortOrder": "1"`, `"size": "8016"`);
 //! - `false`, `null`, `""` and `[]` all mean "absent" on many non-boolean fields;
 //! - an empty list may arrive as `[]`, `{}`, `false` or `null`, and a PHP associative array
 //!   arrives as an object keyed by id.
@@ -106,7 +107,7 @@ pub mod decimal {
 }
 
 /// `#[serde(default, with = "opt_decimal")]` for an optional [`Decimal`]: like [`decimal`], and
-/// `false`, `null` and `""` read as `None`.
+/// `false`, `null`, `""` and `[]` read as `None`.
 pub mod opt_decimal {
     use super::*;
 
@@ -116,7 +117,11 @@ pub mod opt_decimal {
         type Value = Option<Decimal>;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a decimal number, a numeric string, false, null or \"\"")
+            f.write_str("a decimal number, a numeric string, or false/null/\"\"/[] for absent")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            empty_seq_is_absent(seq, &self)
         }
 
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
@@ -160,7 +165,7 @@ pub mod opt_decimal {
         }
     }
 
-    /// Deserializes an optional decimal; `false`, `null` and `""` are `None`.
+    /// Deserializes an optional decimal; `false`, `null`, `""` and `[]` are `None`.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
         d.deserialize_option(OptDecimalVisitor)
     }
@@ -261,12 +266,181 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for AbsentVisitor<T> {
             items.push(item);
         }
         if items.is_empty() {
-            // `[]` stays an empty list when `T` is itself a list; for anything else it is absent.
-            return Ok(T::deserialize(serde_json::Value::Array(items)).ok());
+            // `[]` stays an empty list when `T` is itself a list; for anything else (a struct,
+            // a map, free-form JSON) it is absent. `T` only sees a deserializer that can be read
+            // as a sequence: a struct whose fields all have defaults would otherwise accept `[]`
+            // as a value with every field empty, an object nobody sent.
+            return Ok(T::deserialize(EmptySeqOnly::<A::Error>(PhantomData)).ok());
         }
         T::deserialize(serde_json::Value::Array(items))
             .map(Some)
             .map_err(de::Error::custom)
+    }
+}
+
+/// A deserializer for `[]` that only a sequence type can read; every other type gets an error.
+struct EmptySeqOnly<E>(PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for EmptySeqOnly<E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
+        Err(E::custom("[] is only a value for a list"))
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_seq(de::value::SeqDeserializer::new(std::iter::empty::<()>()))
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, E> {
+        self.deserialize_seq(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct tuple_struct map struct enum identifier
+        ignored_any
+    }
+}
+
+/// Reads a sequence where a scalar is expected: `[]` is absent, anything else an error.
+fn empty_seq_is_absent<'de, A, T>(
+    mut seq: A,
+    expected: &dyn de::Expected,
+) -> Result<Option<T>, A::Error>
+where
+    A: SeqAccess<'de>,
+{
+    if seq.next_element::<de::IgnoredAny>()?.is_some() {
+        return Err(de::Error::invalid_type(de::Unexpected::Seq, expected));
+    }
+    Ok(None)
+}
+
+/// An integer type the integer helpers can produce (`u64`, `i64`, `u32`…).
+pub trait Integer: Sized + FromStr + TryFrom<i64> + TryFrom<u64> {}
+
+impl<T: FromStr + TryFrom<i64> + TryFrom<u64>> Integer for T {}
+
+/// Reads a required integer from a JSON number or a numeric string.
+struct IntVisitor<T>(PhantomData<T>);
+
+impl<T: Integer> IntVisitor<T> {
+    fn convert_i64<E: de::Error>(&self, v: i64) -> Result<T, E> {
+        T::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), self))
+    }
+}
+
+impl<T: Integer> Visitor<'_> for IntVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "an integer ({}) or a numeric string",
+            std::any::type_name::<T>()
+        )
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        self.convert_i64(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        T::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        // `8016.0` is an integer written by a float formatter; `1.5` is not an integer.
+        if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 {
+            return self.convert_i64(v as i64);
+        }
+        Err(E::invalid_value(de::Unexpected::Float(v), &self))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        v.trim()
+            .parse::<T>()
+            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+}
+
+/// `#[serde(deserialize_with = "int")]` for a required integer such as an object's id: a JSON
+/// number or a numeric string (`"id": "389694"`). Anything else, a fraction included, is an error.
+pub fn int<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Integer,
+{
+    d.deserialize_any(IntVisitor(PhantomData))
+}
+
+/// `#[serde(default, deserialize_with = "opt_int")]` for an optional integer (counts, positions,
+/// stock levels, sizes, references): a JSON number or a numeric string (`"sortOrder": "1"`,
+/// `"stockLevelChange": "-10"`); `false`, `null`, `""` and `[]` are `None`. `0` is a real value
+/// (see [`opt_id_zero_none`] for the ids where the API uses `0` for "none").
+pub fn opt_int<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Integer,
+{
+    d.deserialize_option(OptIntVisitor(PhantomData))
+}
+
+struct OptIntVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Integer> Visitor<'de> for OptIntVisitor<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "an integer ({}), a numeric string, or false/null/\"\"/[] for absent",
+            std::any::type_name::<T>()
+        )
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        if v {
+            Err(E::invalid_type(de::Unexpected::Bool(true), &self))
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        IntVisitor(PhantomData).visit_i64(v).map(Some)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        IntVisitor(PhantomData).visit_u64(v).map(Some)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        IntVisitor(PhantomData).visit_f64(v).map(Some)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.trim().is_empty() {
+            return Ok(None);
+        }
+        IntVisitor(PhantomData).visit_str(v).map(Some)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        empty_seq_is_absent(seq, &self)
     }
 }
 
@@ -531,6 +705,44 @@ mod tests {
         ] {
             let h: BlobHolder = serde_json::from_str(json).unwrap();
             assert!(h.data.is_none(), "{json}");
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Ints {
+        #[serde(deserialize_with = "int")]
+        id: u64,
+        #[serde(default, deserialize_with = "opt_int")]
+        depth: Option<u32>,
+        #[serde(default, deserialize_with = "opt_int")]
+        change: Option<i64>,
+    }
+
+    #[test]
+    fn integers_from_numbers_and_numeric_strings() {
+        let parse = |j: &str| serde_json::from_str::<Ints>(j);
+        let i = parse(r#"{"id": "389694", "depth": " 2 ", "change": "-10"}"#).unwrap();
+        assert_eq!((i.id, i.depth, i.change), (389_694, Some(2), Some(-10)));
+        let i = parse(r#"{"id": 7.0, "depth": 0, "change": -3}"#).unwrap();
+        assert_eq!((i.id, i.depth, i.change), (7, Some(0), Some(-3)));
+        for absent in ["null", "false", "\"\"", "[]"] {
+            let i = parse(&format!(
+                r#"{{"id": 1, "depth": {absent}, "change": {absent}}}"#
+            ))
+            .unwrap();
+            assert_eq!((i.depth, i.change), (None, None), "{absent}");
+        }
+        for bad in [
+            r#"{"id": "x"}"#,
+            r#"{"id": 1.5}"#,
+            r#"{"id": -1}"#,
+            r#"{"id": null}"#,
+            r#"{"id": 1, "depth": 5000000000}"#,
+            r#"{"id": 1, "depth": "1.5"}"#,
+            r#"{"id": 1, "change": true}"#,
+            r#"{"id": 1, "change": [1]}"#,
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
         }
     }
 

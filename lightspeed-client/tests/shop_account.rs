@@ -134,7 +134,7 @@ async fn account_ratelimit() {
         |c| {
             async move {
                 let rl = c.account().ratelimit().await?;
-                assert_eq!(rl.limit_hour.limit, Some(12_000));
+                assert_eq!(rl.limit_hour.and_then(|w| w.limit), Some(12_000));
                 Ok(())
             }
             .boxed()
@@ -151,7 +151,8 @@ async fn account_permissions() {
         |c| {
             async move {
                 let p = c.account().permissions().await?;
-                assert!(p.orders.read && p.orders.write && !p.products.write);
+                assert!(p.grants("orders", "read") && p.grants("orders", "write"));
+                assert_eq!(p.products.and_then(|s| s.write), Some(false));
                 Ok(())
             }
             .boxed()

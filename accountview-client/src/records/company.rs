@@ -11,12 +11,12 @@ use crate::error::{Error, Result};
 /// An administration. Data calls name it by [`Company::id`] in `X-Company`; users know it by its code.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Company {
-    /// `Id`: the value for `X-Company`.
+    /// `Id`: the value for `X-Company` (required: an entry without it cannot be used).
     pub id: String,
-    /// `Code`, e.g. `SPAAK`.
-    pub code: String,
-    /// `Description`.
-    pub description: String,
+    /// `Code`, e.g. `SPAAK` (`None` when the entry has none).
+    pub code: Option<String>,
+    /// `Description` (`None` when the entry has none).
+    pub description: Option<String>,
     /// Every other field.
     pub extra: Row,
 }
@@ -30,10 +30,27 @@ impl Company {
             .ok_or_else(|| Error::decode("Id", "company without Id", ""))?;
         Ok(Self {
             id,
-            code: r.text("Code").unwrap_or_default(),
-            description: r.text("Description").unwrap_or_default(),
+            code: r.text("Code"),
+            description: r.text("Description"),
             extra: r.extra(),
         })
+    }
+
+    /// Whether the administration has the code `code` (case-insensitive, trimmed).
+    pub fn has_code(&self, code: &str) -> bool {
+        self.code
+            .as_deref()
+            .is_some_and(|c| c.trim().eq_ignore_ascii_case(code.trim()))
+    }
+
+    /// `CODE (Description)` for people, with what is missing left out (the id when both are).
+    pub fn label(&self) -> String {
+        match (self.code.as_deref(), self.description.as_deref()) {
+            (Some(code), Some(description)) => format!("{code} ({description})"),
+            (Some(code), None) => code.to_owned(),
+            (None, Some(description)) => format!("{} ({description})", self.id),
+            (None, None) => self.id.clone(),
+        }
     }
 }
 
@@ -57,11 +74,10 @@ impl AccountViewClient {
 
     /// The administration with code `code` (case-insensitive, trimmed), if the user has it.
     pub async fn company_by_code(&self, code: &str) -> Result<Option<Company>> {
-        let code = code.trim();
         Ok(self
             .companies()
             .await?
             .into_iter()
-            .find(|c| c.code.trim().eq_ignore_ascii_case(code)))
+            .find(|c| c.has_code(code)))
     }
 }

@@ -53,7 +53,7 @@ impl AccountViewLedger {
                         .iter()
                         .cloned()
                         .map(|mut e| {
-                            e.mandatory = false;
+                            e.mandatory = Some(false);
                             e
                         })
                         .collect();
@@ -115,10 +115,7 @@ impl AccountViewLedger {
                 "sales_invoice_reference_column",
             ),
         ] {
-            let mut columns = entries
-                .iter()
-                .filter(|e| e.table.eq_ignore_ascii_case(table))
-                .peekable();
+            let mut columns = entries.iter().filter(|e| e.is_in_table(table)).peekable();
             if columns.peek().is_none() {
                 warnings.push(format!(
                     "the field dictionary has no table {table}: [accountview.ledger] {option} \
@@ -126,7 +123,7 @@ impl AccountViewLedger {
                 ));
                 continue;
             }
-            if !columns.any(|e| e.field.eq_ignore_ascii_case(column)) {
+            if !columns.any(|e| e.is_field(column)) {
                 return Err(SyncError::config(format!(
                     "[accountview.ledger] {option}: {table} has no column {column} in this \
                      administration's field dictionary, so bookings could not be found by their \

@@ -169,7 +169,10 @@ impl FieldFacts {
     /// Use [`FieldFacts::insert`] to override any of this.
     pub fn extend_from_dictionary(&mut self, entries: &[FieldDictionaryEntry]) {
         for e in entries {
-            let Some(field_type) = e.field_type else {
+            // An entry that does not name its column says nothing about any column.
+            let (Some(table), Some(field), Some(field_type)) =
+                (e.table.as_deref(), e.field.as_deref(), e.field_type)
+            else {
                 continue;
             };
             let max_len = if field_type == FieldType::C {
@@ -178,7 +181,7 @@ impl FieldFacts {
                 None
             };
             let uppercase = e.format.as_deref().is_some_and(|f| f.contains('!'));
-            match self.facts.get_mut(&key(&e.table, &e.field)) {
+            match self.facts.get_mut(&key(table, field)) {
                 Some(fact) => {
                     fact.field_type = field_type;
                     fact.max_len = max_len;
@@ -187,8 +190,8 @@ impl FieldFacts {
                     }
                 }
                 None => self.insert(FieldFact {
-                    table: e.table.trim().to_ascii_uppercase(),
-                    field: e.field.trim().to_ascii_uppercase(),
+                    table: table.trim().to_ascii_uppercase(),
+                    field: field.trim().to_ascii_uppercase(),
                     field_type,
                     max_len,
                     case: if uppercase {
@@ -196,7 +199,8 @@ impl FieldFacts {
                     } else {
                         CaseRule::Any
                     },
-                    mandatory: e.mandatory,
+                    // Only a column the dictionary states is mandatory is treated as such.
+                    mandatory: e.mandatory == Some(true),
                     overflow: OverflowPolicy::Reject,
                 }),
             }
@@ -409,12 +413,12 @@ mod tests {
     fn dictionary_extends_and_overrides() {
         let mut facts = FieldFacts::builtin();
         let entry = |field: &str, len: usize, fmt: &str, mand: bool| FieldDictionaryEntry {
-            table: "CONTACT ".into(),
-            field: field.into(),
+            table: Some("CONTACT ".into()),
+            field: Some(field.into()),
             description: None,
             length: Some(len),
             field_type: Some(FieldType::C),
-            mandatory: mand,
+            mandatory: Some(mand),
             format: Some(fmt.into()),
             row: Default::default(),
         };

@@ -8,13 +8,14 @@ use serde::{Deserialize, Serialize};
 
 use super::common::Link;
 use crate::entity::entity;
-use crate::serde_util::false_as_none;
+use crate::serde_util::{false_as_none, int, opt_int};
 
 /// A specification type, a named group of attributes (`{"type": {...}}`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductType {
     /// Type id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Title.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -51,6 +52,7 @@ entity!(
 #[serde(rename_all = "camelCase")]
 pub struct Attribute {
     /// Attribute id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Title.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -94,9 +96,10 @@ entity!(
 #[serde(rename_all = "camelCase")]
 pub struct TypesAttribute {
     /// Link id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Position (`null` on live shops).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     pub sort_order: Option<i64>,
     /// The type.
     #[serde(default, rename = "type", deserialize_with = "false_as_none")]
@@ -135,6 +138,7 @@ entity!(
 #[serde(rename_all = "camelCase")]
 pub struct ProductAttribute {
     /// The attribute id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// The value for this product.
     #[serde(default, deserialize_with = "false_as_none")]

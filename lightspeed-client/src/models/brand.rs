@@ -6,13 +6,14 @@ use serde::{Deserialize, Serialize};
 use super::common::{Image, Link};
 use super::product::Product;
 use crate::entity::entity;
-use crate::serde_util::false_as_none;
+use crate::serde_util::{false_as_none, int};
 
 /// A brand.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Brand {
     /// Brand id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default, deserialize_with = "false_as_none")]

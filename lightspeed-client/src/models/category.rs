@@ -6,13 +6,14 @@ use serde::{Deserialize, Serialize};
 use super::common::{Image, Link};
 use super::product::Product;
 use crate::entity::entity;
-use crate::serde_util::{false_as_none, items};
+use crate::serde_util::{false_as_none, int, items, opt_int};
 
 /// A category (`GET categories/{id}.json`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Category {
     /// Category id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -24,7 +25,7 @@ pub struct Category {
     #[serde(default)]
     pub is_visible: Option<bool>,
     /// Depth in the tree (1 = top level).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     pub depth: Option<u32>,
     /// Ids from this category up to the root, as strings (self first).
     #[serde(default, deserialize_with = "items")]
@@ -33,7 +34,7 @@ pub struct Category {
     #[serde(default, rename = "type", deserialize_with = "false_as_none")]
     pub category_type: Option<String>,
     /// Position among siblings.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     pub sort_order: Option<i64>,
     /// Product sorting (`popular`…).
     #[serde(default, deserialize_with = "false_as_none")]
@@ -133,9 +134,10 @@ entity!(
 #[serde(rename_all = "camelCase")]
 pub struct CategoryProduct {
     /// Link id (used to delete it).
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Position of the product in the category.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     pub sort_order: Option<i64>,
     /// The category.
     #[serde(default, deserialize_with = "false_as_none")]

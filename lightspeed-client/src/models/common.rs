@@ -9,21 +9,24 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::entity::entity;
-use crate::serde_util::{false_as_none, opt_decimal};
+use crate::serde_util::{false_as_none, int, opt_decimal, opt_int};
 
 /// A link to another resource: `{"resource": {"id": 1, "url": "customers/1", "link": "https://…"}}`.
 ///
 /// `T` is the linked model. When the API inlines the target (`resource.embedded`, as the order
 /// example does for its customer, lines, invoices, shipments, quote and events), it is decoded
 /// into `embedded`; do not rely on it being present.
+///
+/// Every part may be absent: a relation the API sends as `{"resource": false}` (or `null`, `""`,
+/// `[]`) is a link with nothing in it, and serialises back as `{"resource": null}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link<T> {
     /// The target's id; `None` for collection links (the API sends `false`).
     pub id: Option<u64>,
     /// Relative URL without language and `.json`, possibly with a filter (`invoices?order=1`).
-    pub url: String,
+    pub url: Option<String>,
     /// Absolute URL with language and `.json`.
-    pub link: String,
+    pub link: Option<String>,
     /// The inlined target, when the API embedded it.
     pub embedded: Option<Box<T>>,
 }
@@ -41,59 +44,71 @@ impl<T> Link<T> {
 #[derive(Deserialize)]
 #[serde(bound = "T: Deserialize<'de>")]
 struct LinkWire<T> {
-    resource: ResourceWire<T>,
+    #[serde(default, deserialize_with = "false_as_none")]
+    resource: Option<ResourceWire<T>>,
 }
 
 #[derive(Deserialize)]
 #[serde(bound = "T: Deserialize<'de>")]
 struct ResourceWire<T> {
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     id: Option<u64>,
-    #[serde(default)]
-    url: String,
-    #[serde(default)]
-    link: String,
+    #[serde(default, deserialize_with = "false_as_none")]
+    url: Option<String>,
+    #[serde(default, deserialize_with = "false_as_none")]
+    link: Option<String>,
     #[serde(default, deserialize_with = "false_as_none")]
     embedded: Option<Box<T>>,
 }
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Link<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let wire = LinkWire::<T>::deserialize(d)?;
+        let Some(resource) = LinkWire::<T>::deserialize(d)?.resource else {
+            return Ok(Link {
+                id: None,
+                url: None,
+                link: None,
+                embedded: None,
+            });
+        };
         Ok(Link {
-            id: wire.resource.id,
-            url: wire.resource.url,
-            link: wire.resource.link,
-            embedded: wire.resource.embedded,
+            id: resource.id,
+            url: resource.url,
+            link: resource.link,
+            embedded: resource.embedded,
         })
     }
 }
 
 #[derive(Serialize)]
 struct LinkOut<'a, T> {
-    resource: ResourceOut<'a, T>,
+    resource: Option<ResourceOut<'a, T>>,
 }
 
 #[derive(Serialize)]
 struct ResourceOut<'a, T> {
     id: serde_json::Value,
-    url: &'a str,
-    link: &'a str,
+    url: Option<&'a str>,
+    link: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     embedded: Option<&'a T>,
 }
 
 impl<T: Serialize> Serialize for Link<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let empty = self.id.is_none()
+            && self.url.is_none()
+            && self.link.is_none()
+            && self.embedded.is_none();
         LinkOut {
-            resource: ResourceOut {
+            resource: (!empty).then(|| ResourceOut {
                 id: self
                     .id
                     .map_or(serde_json::Value::Bool(false), serde_json::Value::from),
-                url: &self.url,
-                link: &self.link,
+                url: self.url.as_deref(),
+                link: self.link.as_deref(),
                 embedded: self.embedded.as_deref(),
-            },
+            }),
         }
         .serialize(s)
     }
@@ -104,6 +119,7 @@ impl<T: Serialize> Serialize for Link<T> {
 #[serde(rename_all = "camelCase", default)]
 pub struct Country {
     /// Lightspeed's country id.
+    #[serde(deserialize_with = "opt_int")]
     pub id: Option<u64>,
     /// ISO 3166-1 alpha-2 code, lower case (`nl`).
     #[serde(deserialize_with = "false_as_none")]
@@ -121,6 +137,7 @@ pub struct Country {
 #[serde(rename_all = "camelCase", default)]
 pub struct RegionData {
     /// Region id.
+    #[serde(deserialize_with = "opt_int")]
     pub id: Option<u64>,
     /// Region name.
     #[serde(deserialize_with = "false_as_none")]
@@ -135,6 +152,7 @@ pub struct RegionData {
 #[serde(rename_all = "camelCase")]
 pub struct Language {
     /// Language id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Whether the language is active in the shop (only on the language resource).
     #[serde(default)]
@@ -167,6 +185,7 @@ pub struct Image {
     #[serde(deserialize_with = "false_as_none")]
     pub extension: Option<String>,
     /// Size in bytes.
+    #[serde(deserialize_with = "opt_int")]
     pub size: Option<u64>,
     /// Title.
     #[serde(deserialize_with = "false_as_none")]
@@ -212,6 +231,7 @@ pub fn fraction_to_percent(rate: Decimal) -> Decimal {
 #[serde(rename_all = "camelCase")]
 pub struct Metafield {
     /// Metafield id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default)]
@@ -369,7 +389,7 @@ mod tests {
             "embedded": {"id": 5, "code": "nl"}}}"#;
         let link: Link<Language> = serde_json::from_str(json).unwrap();
         assert_eq!(link.id, Some(5));
-        assert_eq!(link.url, "customers/5");
+        assert_eq!(link.url.as_deref(), Some("customers/5"));
         assert_eq!(link.embedded().unwrap().code.as_deref(), Some("nl"));
     }
 

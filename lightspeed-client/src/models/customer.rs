@@ -8,13 +8,14 @@ use super::invoice::Invoice;
 use super::order::Order;
 use super::shipment::Shipment;
 use crate::entity::entity;
-use crate::serde_util::false_as_none;
+use crate::serde_util::{false_as_none, int};
 
 /// A customer account (`GET customers/{id}.json`). Countries are objects on read.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
     /// Customer id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default, deserialize_with = "false_as_none")]

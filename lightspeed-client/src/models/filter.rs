@@ -6,13 +6,14 @@ use serde::{Deserialize, Serialize};
 
 use super::common::Link;
 use crate::entity::entity;
-use crate::serde_util::false_as_none;
+use crate::serde_util::{false_as_none, int, opt_int};
 
 /// A custom filter ("Colour", "Material"…).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Filter {
     /// Filter id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -24,7 +25,7 @@ pub struct Filter {
     #[serde(default, deserialize_with = "false_as_none")]
     pub title: Option<String>,
     /// Position.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     pub position: Option<i64>,
     /// Active in the shop.
     #[serde(default)]
@@ -64,6 +65,7 @@ entity!(
 #[serde(rename_all = "camelCase")]
 pub struct FilterValue {
     /// Value id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -75,7 +77,7 @@ pub struct FilterValue {
     #[serde(default, deserialize_with = "false_as_none")]
     pub title: Option<String>,
     /// Position.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     pub position: Option<i64>,
 }
 
@@ -110,6 +112,7 @@ entity!(
 #[serde(rename_all = "camelCase")]
 pub struct ProductFilterValue {
     /// Id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// The filter.
     #[serde(default, deserialize_with = "false_as_none")]

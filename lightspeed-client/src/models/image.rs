@@ -5,16 +5,17 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::entity::entity;
-use crate::serde_util::false_as_none;
+use crate::serde_util::{false_as_none, int, opt_int};
 
 /// A product image (`{"productImage": {...}}`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductImage {
     /// Image id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Position.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     pub sort_order: Option<i64>,
     /// Upload time.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -26,7 +27,7 @@ pub struct ProductImage {
     #[serde(default, deserialize_with = "false_as_none")]
     pub extension: Option<String>,
     /// Size in bytes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     pub size: Option<u64>,
     /// Title.
     #[serde(default, deserialize_with = "false_as_none")]

@@ -10,13 +10,14 @@ use super::enums::InvoiceStatus;
 use super::order::Order;
 use super::order_extra::OrderEvent;
 use crate::entity::entity;
-use crate::serde_util::{false_as_none, opt_decimal};
+use crate::serde_util::{false_as_none, int, opt_decimal, opt_int};
 
 /// An invoice or credit note.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Invoice {
     /// Invoice id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -93,6 +94,7 @@ entity!(Invoice, single: ["invoice"], list: ["invoices"], write: "invoice", upda
 #[serde(rename_all = "camelCase")]
 pub struct InvoiceItem {
     /// Line id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Line kind (`product`, `payment`, `shipment`…).
     #[serde(default, rename = "type", deserialize_with = "false_as_none")]
@@ -104,7 +106,7 @@ pub struct InvoiceItem {
     #[serde(default, deserialize_with = "false_as_none")]
     pub variant: Option<String>,
     /// The order line this item invoices.
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     pub order_product_id: Option<u64>,
     /// Article code.
     #[serde(default, deserialize_with = "false_as_none")]

@@ -13,7 +13,7 @@ use super::order_product::OrderProduct;
 use super::quote::{PaymentData, Quote, ShipmentData};
 use super::shipment::Shipment;
 use crate::entity::entity;
-use crate::serde_util::{false_as_none, items, json_object, opt_decimal};
+use crate::serde_util::{false_as_none, int, items, json_object, opt_decimal, opt_int};
 
 /// An order (`GET orders/{id}.json`).
 ///
@@ -24,6 +24,7 @@ use crate::serde_util::{false_as_none, items, json_object, opt_decimal};
 #[serde(rename_all = "camelCase")]
 pub struct Order {
     /// Order id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -38,7 +39,7 @@ pub struct Order {
     #[serde(default, deserialize_with = "false_as_none")]
     pub status: Option<OrderStatus>,
     /// Custom status id (`orders/customstatuses/{id}`).
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     pub custom_status_id: Option<u64>,
     /// Sales channel.
     #[serde(default, deserialize_with = "false_as_none")]

@@ -10,13 +10,14 @@ use super::invoice::Invoice;
 use super::order::Order;
 use super::shipment::Shipment;
 use crate::entity::entity;
-use crate::serde_util::false_as_none;
+use crate::serde_util::{false_as_none, int};
 
 /// One entry of an order's status history (`orders/events?order=`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderEvent {
     /// Event id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// When it happened.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -56,6 +57,7 @@ entity!(
 #[serde(rename_all = "camelCase")]
 pub struct CustomStatus {
     /// Custom status id (`order.customStatusId`).
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default, deserialize_with = "false_as_none")]

@@ -7,7 +7,7 @@ use super::common::{Link, TaxRateLine};
 use super::product::Product;
 use super::variant::Variant;
 use crate::entity::entity;
-use crate::serde_util::{false_as_none, items, opt_decimal};
+use crate::serde_util::{false_as_none, int, items, opt_decimal};
 
 /// One order line (`{"orderProduct": {...}}`).
 ///
@@ -18,6 +18,7 @@ use crate::serde_util::{false_as_none, items, opt_decimal};
 #[serde(rename_all = "camelCase")]
 pub struct OrderProduct {
     /// Line id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Supplier name at order time.
     #[serde(default, deserialize_with = "false_as_none")]

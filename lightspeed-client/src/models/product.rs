@@ -15,13 +15,14 @@ use super::image::ProductImage;
 use super::supplier::Supplier;
 use super::variant::{Variant, VariantMovement};
 use crate::entity::entity;
-use crate::serde_util::{false_as_none, items};
+use crate::serde_util::{false_as_none, int, items, opt_int};
 
 /// A product (`GET products/{id}.json`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Product {
     /// Product id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -179,6 +180,7 @@ entity!(
 #[serde(rename_all = "camelCase")]
 pub struct OptionSet {
     /// Set id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -201,9 +203,10 @@ entity!(OptionSet, single: ["set"], list: ["sets"], write: "set");
 #[serde(rename_all = "camelCase")]
 pub struct SetOption {
     /// Option id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Position.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     pub sort_order: Option<i64>,
     /// Name ("Size").
     #[serde(default, deserialize_with = "false_as_none")]
@@ -218,9 +221,10 @@ pub struct SetOption {
 #[serde(rename_all = "camelCase")]
 pub struct SetOptionValue {
     /// Value id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Position.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     pub sort_order: Option<i64>,
     /// Name ("M").
     #[serde(default, deserialize_with = "false_as_none")]

@@ -8,7 +8,7 @@ use super::common::{Country, Language, Link, RawLink};
 use super::customer::Customer;
 use super::enums::{Channel, DiscountType};
 use crate::entity::entity;
-use crate::serde_util::{false_as_none, json_object, opt_decimal, opt_id_zero_none};
+use crate::serde_util::{false_as_none, int, json_object, opt_decimal, opt_id_zero_none, opt_int};
 
 /// Provider data of a payment (`paymentData`). Only `method` is common to all providers; the
 /// rest is kept in `extra`. The API sends an object, `""`, `[]` or (on quotes) a JSON string.
@@ -45,6 +45,7 @@ pub struct ShipmentData {
 #[serde(rename_all = "camelCase")]
 pub struct Quote {
     /// Quote id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -110,7 +111,7 @@ pub struct Quote {
     #[serde(default, with = "opt_decimal")]
     pub discount_incl: Option<Decimal>,
     /// Number of distinct products.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     pub products_count: Option<u64>,
     /// Total quantity.
     #[serde(default, with = "opt_decimal")]

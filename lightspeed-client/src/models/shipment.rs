@@ -10,13 +10,14 @@ use super::enums::ShipmentStatus;
 use super::order::Order;
 use super::order_extra::OrderEvent;
 use crate::entity::entity;
-use crate::serde_util::{false_as_none, opt_decimal};
+use crate::serde_util::{false_as_none, int, opt_decimal};
 
 /// A shipment of (part of) an order.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Shipment {
     /// Shipment id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default, deserialize_with = "false_as_none")]

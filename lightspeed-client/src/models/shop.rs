@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::common::{Country, Link, Metafield, RawLink, ShopId};
 use crate::entity::entity;
-use crate::serde_util::{false_as_none, opt_decimal};
+use crate::serde_util::{false_as_none, int, opt_decimal, opt_int};
 
 /// The shop (`GET shop.json`). Its id identifies the shop in webhooks (`X-Shop-Id`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -125,9 +125,10 @@ pub struct Currency {
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     /// Account id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// App id for app-store keys; `None` for private keys (the API sends `false`).
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     pub app_id: Option<u64>,
     /// The API key. Kept secret: never printed by `Debug` and never serialised.
     #[serde(default, skip_serializing)]
@@ -158,32 +159,68 @@ impl fmt::Debug for Account {
 
 entity!(Account, single: ["account"], list: ["accounts"], write: "account");
 
-/// Read/write permission of one scope.
+/// Read/write permission of one scope. A flag the API did not send (or sent as `null`) is
+/// `None`: not known to be granted, and not known to be refused either.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct Permission {
     /// May read.
-    pub read: bool,
+    pub read: Option<bool>,
     /// May write.
-    pub write: bool,
+    pub write: Option<bool>,
 }
 
-/// What the API key may do (`GET account/permissions.json`).
+/// What the API key may do (`GET account/permissions.json`). A scope the API did not send (or
+/// sent as `false`, `null`, `""` or `[]`) is `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct AccountPermissions {
     /// Content.
-    pub content: Permission,
+    #[serde(deserialize_with = "false_as_none")]
+    pub content: Option<Permission>,
     /// Products, variants, categories…
-    pub products: Permission,
+    #[serde(deserialize_with = "false_as_none")]
+    pub products: Option<Permission>,
     /// Customers.
-    pub customers: Permission,
+    #[serde(deserialize_with = "false_as_none")]
+    pub customers: Option<Permission>,
     /// Orders, invoices, shipments.
-    pub orders: Permission,
+    #[serde(deserialize_with = "false_as_none")]
+    pub orders: Option<Permission>,
     /// Settings (taxes, webhooks…).
-    pub settings: Permission,
+    #[serde(deserialize_with = "false_as_none")]
+    pub settings: Option<Permission>,
     /// Tracking.
-    pub tracking: Permission,
+    #[serde(deserialize_with = "false_as_none")]
+    pub tracking: Option<Permission>,
+}
+
+impl AccountPermissions {
+    /// The permission of a scope by its wire name (`orders`, `products`, `customers`,
+    /// `content`, `settings`, `tracking`); `None` for an unknown name or a scope not sent.
+    pub fn scope(&self, name: &str) -> Option<Permission> {
+        match name {
+            "content" => self.content,
+            "products" => self.products,
+            "customers" => self.customers,
+            "orders" => self.orders,
+            "settings" => self.settings,
+            "tracking" => self.tracking,
+            _ => None,
+        }
+    }
+
+    /// Whether the API stated that `access` (`read` or `write`) is granted on `scope`; `false`
+    /// when it said no *and* when it did not say.
+    pub fn grants(&self, scope: &str, access: &str) -> bool {
+        let permission = self.scope(scope);
+        let flag = match access {
+            "read" => permission.and_then(|p| p.read),
+            "write" => permission.and_then(|p| p.write),
+            _ => None,
+        };
+        flag == Some(true)
+    }
 }
 
 entity!(
@@ -199,10 +236,13 @@ entity!(
 #[serde(rename_all = "camelCase", default)]
 pub struct RatelimitWindowInfo {
     /// Requests allowed in the window.
+    #[serde(deserialize_with = "opt_int")]
     pub limit: Option<u64>,
     /// Requests left.
+    #[serde(deserialize_with = "opt_int")]
     pub remaining: Option<i64>,
     /// Seconds until the window resets.
+    #[serde(deserialize_with = "opt_int")]
     pub reset: Option<u64>,
     /// When the window resets.
     #[serde(deserialize_with = "false_as_none")]
@@ -214,13 +254,15 @@ pub struct RatelimitWindowInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AccountRatelimit {
-    /// The 5-minute window.
-    #[serde(rename = "limit5Min")]
-    pub limit_5_min: RatelimitWindowInfo,
+    /// The 5-minute window (`None` when not sent, or sent as `false`/`null`/`""`/`[]`).
+    #[serde(rename = "limit5Min", deserialize_with = "false_as_none")]
+    pub limit_5_min: Option<RatelimitWindowInfo>,
     /// The hourly window.
-    pub limit_hour: RatelimitWindowInfo,
+    #[serde(deserialize_with = "false_as_none")]
+    pub limit_hour: Option<RatelimitWindowInfo>,
     /// The daily window.
-    pub limit_day: RatelimitWindowInfo,
+    #[serde(deserialize_with = "false_as_none")]
+    pub limit_day: Option<RatelimitWindowInfo>,
 }
 
 entity!(

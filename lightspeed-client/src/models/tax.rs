@@ -5,13 +5,14 @@ use serde::{Deserialize, Serialize};
 
 use super::common::{Link, RawLink, fraction_to_percent};
 use crate::entity::entity;
-use crate::serde_util::{false_as_none, opt_decimal};
+use crate::serde_util::{false_as_none, int, opt_decimal, opt_int};
 
 /// A tax rate (`taxes`). `rate` is a fraction: `0.21` is 21 %.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tax {
     /// Tax id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// The shop's default tax.
     #[serde(default)]
@@ -64,6 +65,7 @@ entity!(
 #[serde(rename_all = "camelCase")]
 pub struct PaymentMethod {
     /// Id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Key (`invoice`…).
     #[serde(default, deserialize_with = "false_as_none")]
@@ -86,6 +88,7 @@ entity!(
 #[serde(rename_all = "camelCase")]
 pub struct ShippingMethod {
     /// Id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Kind (`default`…).
     #[serde(default, rename = "type", deserialize_with = "false_as_none")]
@@ -94,7 +97,7 @@ pub struct ShippingMethod {
     #[serde(default)]
     pub is_backoffice_only: Option<bool>,
     /// Position.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     pub sort_order: Option<i64>,
     /// Free shipping above this order amount.
     #[serde(default, with = "opt_decimal")]

@@ -9,7 +9,7 @@ use super::enums::{Channel, StockTracking};
 use super::product::Product;
 use super::tax::Tax;
 use crate::entity::entity;
-use crate::serde_util::{false_as_none, items, opt_decimal};
+use crate::serde_util::{false_as_none, int, items, opt_decimal, opt_int};
 
 /// A variant (`GET variants/{id}.json`). Prices keep 4 decimals (`priceExcl` 2.8843 next to a
 /// rounded `priceIncl` 3.49).
@@ -17,6 +17,7 @@ use crate::serde_util::{false_as_none, items, opt_decimal};
 #[serde(rename_all = "camelCase")]
 pub struct Variant {
     /// Variant id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// Creation time.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -28,7 +29,7 @@ pub struct Variant {
     #[serde(default)]
     pub is_default: Option<bool>,
     /// Position.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_int")]
     pub sort_order: Option<i64>,
     /// The merchant's article code.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -67,25 +68,25 @@ pub struct Variant {
     #[serde(default, deserialize_with = "false_as_none")]
     pub stock_tracking: Option<StockTracking>,
     /// Stock level (absolute).
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     pub stock_level: Option<i64>,
     /// Low-stock alert level.
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     pub stock_alert: Option<i64>,
     /// Minimum stock.
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     pub stock_minimum: Option<i64>,
     /// Units sold.
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     pub stock_sold: Option<i64>,
     /// Minimum order quantity (the API's misspelt duplicate of `stockBuyMinimum`).
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     pub stock_buy_mininum: Option<i64>,
     /// Minimum order quantity.
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     pub stock_buy_minimum: Option<i64>,
     /// Maximum order quantity.
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     pub stock_buy_maximum: Option<i64>,
     /// Weight.
     #[serde(default, with = "opt_decimal")]
@@ -271,6 +272,7 @@ entity!(
 #[serde(rename_all = "camelCase")]
 pub struct VariantMovement {
     /// Movement id.
+    #[serde(deserialize_with = "int")]
     pub id: u64,
     /// When it happened.
     #[serde(default, deserialize_with = "false_as_none")]
@@ -279,13 +281,13 @@ pub struct VariantMovement {
     #[serde(default, deserialize_with = "false_as_none")]
     pub channel: Option<Channel>,
     /// Signed change of the stock level.
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     pub stock_level_change: Option<i64>,
     /// Movement type (live shape).
     #[serde(default, rename = "type", deserialize_with = "false_as_none")]
     pub kind: Option<String>,
     /// Signed amount (live shape).
-    #[serde(default, deserialize_with = "false_as_none")]
+    #[serde(default, deserialize_with = "opt_int")]
     pub amount: Option<i64>,
     /// Description (live shape).
     #[serde(default, deserialize_with = "false_as_none")]

@@ -250,7 +250,7 @@ async fn check_accountview(
     else {
         let available: Vec<String> = companies
             .iter()
-            .map(|co| format!("{} (Id {})", co.code, co.id))
+            .map(|co| format!("{} (Id {})", co.code.as_deref().unwrap_or("-"), co.id))
             .collect();
         out.problem = Some(Problem::new(
             format!(
@@ -266,7 +266,7 @@ async fn check_accountview(
         ));
         return out;
     };
-    out.company = Some(format!("{} ({})", company.code, company.description));
+    out.company = Some(company.label());
     let a = &c.orders.articles;
     let mut codes = vec![
         a.shipping.as_str(),

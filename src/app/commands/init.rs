@@ -184,7 +184,7 @@ pub async fn wizard(args: InitArgs, p: &mut Prompter<'_>) -> anyhow::Result<Opti
         accountview_redirect_uri: av.section.redirect_uri.clone(),
         accountview_refresh_token: refresh_token,
         accountview_company_id: company.id.clone(),
-        accountview_company_label: format!("{} ({})", company.code, company.description),
+        accountview_company_label: company.label(),
         state_url,
         dashboard_listen,
         dashboard_password,

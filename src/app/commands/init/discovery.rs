@@ -113,22 +113,10 @@ impl ShopFacts {
 
     /// The needed permissions the key lacks.
     pub fn missing_permissions(&self) -> Vec<NeededPermission> {
-        let p = &self.permissions;
+        // A permission the API did not state (scope or flag absent) is not assumed granted.
         NEEDED_PERMISSIONS
             .into_iter()
-            .filter(|n| {
-                let scope = match n.scope {
-                    "orders" => p.orders,
-                    "customers" => p.customers,
-                    _ => p.products,
-                };
-                let granted = if n.access == "read" {
-                    scope.read
-                } else {
-                    scope.write
-                };
-                !granted
-            })
+            .filter(|n| !self.permissions.grants(n.scope, n.access))
             .collect()
     }
 }
@@ -256,7 +244,7 @@ impl Administration {
     /// Whether `table` has `column`: `None` when the table's dictionary is unknown.
     pub fn has_column(&self, table: &str, column: &str) -> Option<bool> {
         self.dictionary(table)
-            .map(|d| d.iter().any(|f| f.field.eq_ignore_ascii_case(column)))
+            .map(|d| d.iter().any(|f| f.is_field(column)))
     }
 }
 
@@ -351,9 +339,7 @@ async fn payment_conditions(
     business_objects: Option<&[BusinessObjectInfo]>,
 ) -> accountview_client::Result<PaymentConditions> {
     if let Some(list) = business_objects
-        && !list
-            .iter()
-            .any(|b| b.code.eq_ignore_ascii_case(PAYMENT_CONDITIONS_OBJECT))
+        && !list.iter().any(|b| b.is(PAYMENT_CONDITIONS_OBJECT))
     {
         return Ok(PaymentConditions::Unavailable(format!(
             "the administration offers no {PAYMENT_CONDITIONS_OBJECT} business object"

@@ -246,7 +246,7 @@ fn column_length(admin: &Administration, table: &str, column: &str) -> Option<us
     admin
         .dictionary(table)?
         .iter()
-        .find(|f| f.field.eq_ignore_ascii_case(column))
+        .find(|f| f.is_field(column))
         .and_then(|f| f.length)
         .filter(|l| *l > 0)
 }
@@ -299,10 +299,7 @@ fn propose_columns(admin: &Administration, ledger: &mut LedgerOptions, notes: &m
     }
     if let Some(dictionary) = admin.dictionary("ARTICLE") {
         let current = ledger.ean_column.clone().unwrap_or_default();
-        if !dictionary
-            .iter()
-            .any(|f| f.field.eq_ignore_ascii_case(&current))
-        {
+        if !dictionary.iter().any(|f| f.is_field(&current)) {
             ledger.ean_column = find_ean_column(dictionary);
             match &ledger.ean_column {
                 Some(c) => {
@@ -320,12 +317,13 @@ fn propose_columns(admin: &Administration, ledger: &mut LedgerOptions, notes: &m
 fn find_ean_column(dictionary: &[FieldDictionaryEntry]) -> Option<String> {
     dictionary
         .iter()
+        .filter(|f| f.field.is_some())
         .find(|f| {
             let w = words(f.description.as_deref().unwrap_or_default());
             w.iter()
                 .any(|w| ["ean", "gtin", "barcode", "streepjescode"].contains(&w.as_str()))
         })
-        .map(|f| f.field.clone())
+        .and_then(|f| f.field.clone())
 }
 
 /// Whether a shop payment method is paid on account (the merchant's own invoice) rather than at

@@ -79,8 +79,8 @@ fn discovery(administration: Administration, methods: ShopMethods) -> Discovery 
         methods,
         company: Company {
             id: "3f2c9a7e".into(),
-            code: "SPAAK".into(),
-            description: "Fietsenwinkel De Spaak B.V.".into(),
+            code: Some("SPAAK".into()),
+            description: Some("Fietsenwinkel De Spaak B.V.".into()),
             extra: Row::new(),
         },
         administration,

@@ -307,19 +307,25 @@ pub(super) async fn choose_company(
     if companies.is_empty() {
         bail!("this AccountView.Net user has no administrations: link one to the user first");
     }
+    let code_of = |c: &Company| c.code.clone().unwrap_or_else(|| "-".to_owned());
     let width = companies
         .iter()
-        .map(|c| c.code.len())
+        .map(|c| code_of(c).len())
         .max()
         .unwrap_or(4)
         .max(4);
     let mut table = format!("  {:<width$}  description\n", "code");
     for c in &companies {
-        let _ = writeln!(table, "  {:<width$}  {}", c.code, c.description);
+        let description = c.description.as_deref().unwrap_or("");
+        let _ = writeln!(table, "  {:<width$}  {description}", code_of(c));
     }
     p.say(format!("  Administrations:\n{}", table.trim_end()))?;
-    let codes: Vec<&str> = companies.iter().map(|c| c.code.as_str()).collect();
-    let default = (companies.len() == 1 || p.is_interactive()).then(|| codes[0]);
+    // Only an administration with a code can be chosen by its code.
+    let codes: Vec<&str> = companies.iter().filter_map(|c| c.code.as_deref()).collect();
+    let Some(first) = codes.first().copied() else {
+        bail!("none of this user's administrations has a code to choose it by");
+    };
+    let default = (companies.len() == 1 || p.is_interactive()).then_some(first);
     let mut flag = args.accountview_company.clone();
     for _ in 0..3 {
         let answer = p.optional(
@@ -333,10 +339,7 @@ pub(super) async fn choose_company(
                 codes.join(", ")
             );
         };
-        if let Some(c) = companies
-            .iter()
-            .find(|c| c.code.trim().eq_ignore_ascii_case(answer.trim()))
-        {
+        if let Some(c) = companies.iter().find(|c| c.has_code(&answer)) {
             return Ok(c.clone());
         }
         if !p.is_interactive() {
@@ -371,7 +374,7 @@ pub(super) fn describe(d: &Discovery) -> String {
     };
     format!(
         "  shop {} ({}), currency {}\n  payment methods: {}\n  shipping methods: {}\n  \
-         administration {} ({}): {} VAT codes, {} ledger accounts ({revenue} revenue), {} \
+         administration {}: {} VAT codes, {} ledger accounts ({revenue} revenue), {} \
          journals, {conditions}",
         d.shop.shop_id,
         d.shop.name.as_deref().unwrap_or("-"),
@@ -390,8 +393,7 @@ pub(super) fn describe(d: &Discovery) -> String {
                 .filter_map(|m| m.title.clone())
                 .collect()
         ),
-        d.company.code,
-        d.company.description,
+        d.company.label(),
         a.vat_codes.len(),
         a.ledger_accounts.len(),
         a.journals.len(),
