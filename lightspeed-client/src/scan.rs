@@ -110,6 +110,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use chrono::{DateTime, NaiveDateTime, SubsecRound, TimeDelta, Utc};
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 use crate::entity::Entity;
 use crate::error::Result;
@@ -283,7 +284,16 @@ impl<T: Entity> WindowScan<T> {
     }
 }
 
-impl<T: Entity + Timestamped> WindowScan<T> {
+/// Where a scan stands between two steps: the windows still to read (the next on top), the ids
+/// read so far, the cost, and the splitting budget.
+struct ScanState {
+    stack: Vec<Cell>,
+    seen: HashSet<u64>,
+    stats: ScanStats,
+    budget: Option<u64>,
+}
+
+impl<T: Entity + Timestamped + Send + 'static> WindowScan<T> {
     /// Reads the window: one request when it holds less than a page, otherwise sub-windows as
     /// the [module docs](self) describe.
     ///
@@ -292,109 +302,152 @@ impl<T: Entity + Timestamped> WindowScan<T> {
     /// The first error of any request (the client has already retried what was safe to retry);
     /// records read before it are dropped.
     pub async fn run(&self) -> Result<Scanned<T>> {
-        let limit = self.request.page_size();
-        let mut out = Collected::new();
-        let mut budget: Option<u64> = None;
-        let mut stack = vec![self.root()];
-        while let Some(cell) = stack.pop() {
-            let request = self.request_for(&cell);
-            let page = request.send().await?;
-            out.stats.list_requests += 1;
-            out.stats.windows += 1;
-            if page.is_last() {
-                out.add_page(page.items);
-                continue;
-            }
-            let updated_times = times(Dim::Updated, &page.items);
-            let created_times = times(Dim::Created, &page.items);
-            let dim = choose(&cell, &updated_times, page.items.len());
-            let stray = cell
-                .updated
-                .stray(&updated_times)
-                .map(|t| (Dim::Updated, cell.updated, t))
-                .or_else(|| {
-                    cell.created
-                        .stray(&created_times)
-                        .map(|t| (Dim::Created, cell.created, t))
-                });
-            let times = match dim {
-                Some(Dim::Created) => created_times,
-                _ => updated_times,
-            };
-            let page_ids = out.add_page(page.items);
-            let why = match (dim, stray) {
-                (None, _) => Some(Fallback::Cell),
-                (_, Some((filter, window, time))) => Some(Fallback::Stray {
-                    filter,
-                    window,
-                    time,
-                }),
-                _ if budget.is_some_and(|b| out.stats.windows >= b) => Some(Fallback::Budget),
-                _ => None,
-            };
-            let dim = match (dim, why) {
-                (Some(dim), None) => dim,
-                (_, Some(Fallback::Budget)) => {
-                    // Give up proving: read the whole window the way a plain list does, once,
-                    // instead of every sub-window still waiting.
-                    Fallback::Budget.warn(&cell);
-                    out.stats.unproven_cells += 1;
-                    stack.clear();
-                    let whole = self.request_for(&self.root());
-                    self.read_by_offset(&whole, 1, Vec::new(), &mut out).await?;
-                    continue;
-                }
-                (_, why) => {
-                    why.unwrap_or(Fallback::Cell).warn(&cell);
-                    out.stats.unproven_cells += 1;
-                    self.read_by_offset(&request, 2, page_ids, &mut out).await?;
-                    continue;
-                }
-            };
-            let span = cell.span(dim);
-            let count = request.count().await?;
-            out.stats.count_requests += 1;
-            let sample = times.iter().min().copied().zip(times.iter().max().copied());
-            let hint = match dim {
-                Dim::Updated => None,
-                // `createdAt` is at most `updatedAt`; the last part stays open all the same.
-                Dim::Created => cell.updated.max,
-            };
-            let Some(parts) = split(span, count, limit, sample, hint) else {
-                Fallback::Narrow {
-                    filter: dim,
-                    window: span,
-                }
-                .warn(&cell);
-                out.stats.unproven_cells += 1;
-                self.read_by_offset(&request, 2, page_ids, &mut out).await?;
-                continue;
-            };
-            tracing::debug!(
-                filter = dim.name(),
-                window = %span,
-                count,
-                parts = parts.len(),
-                "a window held a full page; reading it in sub-windows"
-            );
-            // Set by the first split: generous for any real spread of records, and an end to
-            // the splitting when a server's answers make every sub-window full.
-            let planned = u64::try_from(parts.len()).unwrap_or(u64::MAX);
-            budget
-                .get_or_insert(BUDGET_BASE.saturating_add(BUDGET_PER_PART.saturating_mul(planned)));
-            // Last pushed, first read: ascending time order.
-            stack.extend(parts.into_iter().rev().map(|part| cell.with(dim, part)));
+        let mut state = self.start();
+        let mut items = Vec::new();
+        while let Some(batch) = self.step(&mut state).await? {
+            items.extend(batch);
         }
+        self.finish(&state, items.len());
+        Ok(Scanned {
+            items,
+            stats: state.stats,
+        })
+    }
+
+    /// The records of the window as a lazy stream: a (sub-)window is requested only when the
+    /// records before it were taken, so memory holds about one page, not the window. The records
+    /// come in the order [`run`](Self::run) returns them; the first error ends the stream.
+    pub fn stream(self) -> BoxStream<'static, Result<T>> {
+        let state = self.start();
+        stream::try_unfold((self, state), |(scan, mut state)| async move {
+            match scan.step(&mut state).await? {
+                Some(batch) => Ok(Some((batch, (scan, state)))),
+                None => {
+                    scan.finish(&state, 0);
+                    Ok(None)
+                }
+            }
+        })
+        .map_ok(|batch| stream::iter(batch.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+    }
+
+    fn start(&self) -> ScanState {
+        ScanState {
+            stack: vec![self.root()],
+            seen: HashSet::new(),
+            stats: ScanStats::default(),
+            budget: None,
+        }
+    }
+
+    fn finish(&self, state: &ScanState, items: usize) {
         tracing::debug!(
-            items = out.items.len(),
-            lists = out.stats.list_requests,
-            counts = out.stats.count_requests,
+            items,
+            lists = state.stats.list_requests,
+            counts = state.stats.count_requests,
+            unproven = state.stats.unproven_cells,
             "scanned a window"
         );
-        Ok(Scanned {
-            items: out.items,
-            stats: out.stats,
-        })
+    }
+
+    /// Reads the next window on the stack: the records it found that were not read before
+    /// (possibly none), or `None` when every window is read.
+    async fn step(&self, st: &mut ScanState) -> Result<Option<Vec<T>>> {
+        let Some(cell) = st.stack.pop() else {
+            return Ok(None);
+        };
+        let limit = self.request.page_size();
+        let request = self.request_for(&cell);
+        let page = request.send().await?;
+        st.stats.list_requests += 1;
+        st.stats.windows += 1;
+        if page.is_last() {
+            let (new, _) = keep_new(&mut st.seen, page.items);
+            return Ok(Some(new));
+        }
+        let updated_times = times(Dim::Updated, &page.items);
+        let created_times = times(Dim::Created, &page.items);
+        let dim = choose(&cell, &updated_times, page.items.len());
+        let stray = cell
+            .updated
+            .stray(&updated_times)
+            .map(|t| (Dim::Updated, cell.updated, t))
+            .or_else(|| {
+                cell.created
+                    .stray(&created_times)
+                    .map(|t| (Dim::Created, cell.created, t))
+            });
+        let times = match dim {
+            Some(Dim::Created) => created_times,
+            _ => updated_times,
+        };
+        let (mut new, page_ids) = keep_new(&mut st.seen, page.items);
+        let why = match (dim, stray) {
+            (None, _) => Some(Fallback::Cell),
+            (_, Some((filter, window, time))) => Some(Fallback::Stray {
+                filter,
+                window,
+                time,
+            }),
+            _ if st.budget.is_some_and(|b| st.stats.windows >= b) => Some(Fallback::Budget),
+            _ => None,
+        };
+        let dim = match (dim, why) {
+            (Some(dim), None) => dim,
+            (_, Some(Fallback::Budget)) => {
+                // Give up proving: read the whole window the way a plain list does, once,
+                // instead of every sub-window still waiting.
+                Fallback::Budget.warn(&cell);
+                st.stats.unproven_cells += 1;
+                st.stack.clear();
+                let whole = self.request_for(&self.root());
+                new.extend(self.read_by_offset(&whole, 1, Vec::new(), st).await?);
+                return Ok(Some(new));
+            }
+            (_, why) => {
+                why.unwrap_or(Fallback::Cell).warn(&cell);
+                st.stats.unproven_cells += 1;
+                new.extend(self.read_by_offset(&request, 2, page_ids, st).await?);
+                return Ok(Some(new));
+            }
+        };
+        let span = cell.span(dim);
+        let count = request.count().await?;
+        st.stats.count_requests += 1;
+        let sample = times.iter().min().copied().zip(times.iter().max().copied());
+        let hint = match dim {
+            Dim::Updated => None,
+            // `createdAt` is at most `updatedAt`; the last part stays open all the same.
+            Dim::Created => cell.updated.max,
+        };
+        let Some(parts) = split(span, count, limit, sample, hint) else {
+            Fallback::Narrow {
+                filter: dim,
+                window: span,
+            }
+            .warn(&cell);
+            st.stats.unproven_cells += 1;
+            new.extend(self.read_by_offset(&request, 2, page_ids, st).await?);
+            return Ok(Some(new));
+        };
+        tracing::debug!(
+            filter = dim.name(),
+            window = %span,
+            count,
+            parts = parts.len(),
+            "a window held a full page; reading it in sub-windows"
+        );
+        // Set by the first split: generous for any real spread of records, and an end to the
+        // splitting when a server's answers make every sub-window full.
+        let planned = u64::try_from(parts.len()).unwrap_or(u64::MAX);
+        st.budget
+            .get_or_insert(BUDGET_BASE.saturating_add(BUDGET_PER_PART.saturating_mul(planned)));
+        // Last pushed, first read: ascending time order.
+        st.stack
+            .extend(parts.into_iter().rev().map(|part| cell.with(dim, part)));
+        Ok(Some(new))
     }
 
     /// The whole window: `[since, until]` of `updatedAt`, and whatever creation-time bounds the
@@ -441,16 +494,16 @@ impl<T: Entity + Timestamped> WindowScan<T> {
         request: &ListRequest<T>,
         start: u32,
         read: Vec<u64>,
-        out: &mut Collected<T>,
-    ) -> Result<()> {
+        st: &mut ScanState,
+    ) -> Result<Vec<T>> {
         let mut cell_ids: HashSet<u64> = read.into_iter().collect();
-        offset_pages(request, start, &mut cell_ids, out).await?;
+        let mut new = offset_pages(request, start, &mut cell_ids, st).await?;
         for attempt in 0..=MAX_RESCANS {
             let expected = request.count().await?;
-            out.stats.count_requests += 1;
+            st.stats.count_requests += 1;
             let read = cell_ids.len() as u64;
             if read >= expected {
-                return Ok(());
+                return Ok(new);
             }
             if attempt == MAX_RESCANS {
                 tracing::warn!(
@@ -459,16 +512,16 @@ impl<T: Entity + Timestamped> WindowScan<T> {
                     "a window read by offset paging still counts more records than were read \
                      after {MAX_RESCANS} rescans; some of its records may be missing"
                 );
-                return Ok(());
+                return Ok(new);
             }
             tracing::info!(
                 expected,
                 read,
                 "records moved while paging a window by offset; reading it again"
             );
-            offset_pages(request, 1, &mut cell_ids, out).await?;
+            new.extend(offset_pages(request, 1, &mut cell_ids, st).await?);
         }
-        Ok(())
+        Ok(new)
     }
 }
 
@@ -567,65 +620,52 @@ fn choose(cell: &Cell, updated_times: &[DateTime<Utc>], records: usize) -> Optio
 }
 
 /// Reads the pages of `request` from `start` on, until a short page or a page that repeats one
-/// of this pass (a server that ignores `page`), adding the ids to `cell_ids`.
+/// of this pass (a server that ignores `page`), adding the ids to `cell_ids`; returns the records
+/// not read before.
 async fn offset_pages<T: Entity>(
     request: &ListRequest<T>,
     start: u32,
     cell_ids: &mut HashSet<u64>,
-    out: &mut Collected<T>,
-) -> Result<()> {
+    st: &mut ScanState,
+) -> Result<Vec<T>> {
     let mut pass: HashSet<u64> = HashSet::new();
     let mut page_no = start;
+    let mut new = Vec::new();
     loop {
         let page = request.clone().page(page_no).send().await?;
-        out.stats.list_requests += 1;
+        st.stats.list_requests += 1;
         let last = page.is_last();
-        let ids = out.add_page(page.items);
+        let (kept, ids) = keep_new(&mut st.seen, page.items);
+        new.extend(kept);
         let fresh = ids.iter().filter(|id| pass.insert(**id)).count();
         cell_ids.extend(ids.iter().copied());
         if last || (fresh == 0 && !ids.is_empty()) {
-            return Ok(());
+            return Ok(new);
         }
         match page_no.checked_add(1) {
             Some(next) => page_no = next,
-            None => return Ok(()),
+            None => return Ok(new),
         }
     }
 }
 
-/// The records read so far, each once.
-struct Collected<T> {
-    seen: HashSet<u64>,
-    items: Vec<T>,
-    stats: ScanStats,
-}
-
-impl<T: Entity> Collected<T> {
-    fn new() -> Self {
-        Self {
-            seen: HashSet::new(),
-            items: Vec::new(),
-            stats: ScanStats::default(),
-        }
-    }
-
-    /// Keeps the records not read before (records without an id are always kept); returns the
-    /// ids on the page.
-    fn add_page(&mut self, items: Vec<T>) -> Vec<u64> {
-        let mut ids = Vec::with_capacity(items.len());
-        for item in items {
-            match item.id() {
-                Some(id) => {
-                    ids.push(id);
-                    if self.seen.insert(id) {
-                        self.items.push(item);
-                    }
+/// The records of a page not read before (records without an id are always kept), and the ids on
+/// the page.
+fn keep_new<T: Entity>(seen: &mut HashSet<u64>, items: Vec<T>) -> (Vec<T>, Vec<u64>) {
+    let mut ids = Vec::with_capacity(items.len());
+    let mut kept = Vec::with_capacity(items.len());
+    for item in items {
+        match item.id() {
+            Some(id) => {
+                ids.push(id);
+                if seen.insert(id) {
+                    kept.push(item);
                 }
-                None => self.items.push(item),
             }
+            None => kept.push(item),
         }
-        ids
     }
+    (kept, ids)
 }
 
 /// The two times a window can be split on.
