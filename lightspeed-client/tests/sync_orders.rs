@@ -5,6 +5,7 @@
 
 mod common;
 
+use futures::TryStreamExt;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -103,6 +104,7 @@ async fn an_order_updated_after_page_one_hides_no_other_order() {
     let orders = sim
         .shop(250)
         .changed_orders(&window(), &OrderFilter::any())
+        .try_collect::<Vec<_>>()
         .await
         .unwrap();
     let ids: BTreeSet<u64> = orders
@@ -140,6 +142,7 @@ async fn changed_orders_reads_a_window_of_one_page_with_one_request_without_line
     let shop = shop(&server, configured());
     let orders = shop
         .changed_orders(&window(), &OrderFilter::any())
+        .try_collect::<Vec<_>>()
         .await
         .unwrap();
     assert_eq!(orders.len(), 7);
@@ -153,9 +156,7 @@ async fn changed_orders_reads_a_window_of_one_page_with_one_request_without_line
     assert_eq!(first.source_id, "1000");
     assert_eq!(first.number, "ORD01000");
     assert_eq!(first.shop_id.as_deref(), Some("356891"));
-    assert!(first.lines.is_empty(), "summaries carry no lines");
     assert_eq!(first.payment_status.as_str(), "not_paid");
-    assert_eq!(first.totals.incl, dec!(3.49));
     assert_eq!(
         first.raw,
         listed_order(1000),
@@ -169,10 +170,10 @@ async fn changed_orders_reads_a_large_window_in_sub_windows_without_lines() {
     let shop = sim.shop(250);
     let orders = shop
         .changed_orders(&window(), &OrderFilter::any())
+        .try_collect::<Vec<_>>()
         .await
         .unwrap();
     assert_eq!(orders.len(), 509);
-    assert!(orders.iter().all(|o| o.lines.is_empty()), "no lines");
     let requests = sim.requests();
     assert_eq!(requests.other, 0, "no line requests");
     assert!(
@@ -212,6 +213,7 @@ async fn single_status_filters_are_pushed_down() {
     };
     let orders = shop(&server, configured())
         .changed_orders(&window(), &filter)
+        .try_collect::<Vec<_>>()
         .await
         .unwrap();
     assert_eq!(orders.len(), 1);
@@ -238,6 +240,7 @@ async fn several_or_unmappable_filter_values_are_left_to_the_flow() {
     let everything = ReadWindow::up_to(window().until);
     let orders = shop(&server, configured())
         .changed_orders(&everything, &filter)
+        .try_collect::<Vec<_>>()
         .await
         .unwrap();
     assert!(orders.is_empty());
@@ -264,13 +267,14 @@ async fn shop_id_and_currency_are_read_once_from_shop_json() {
     for _ in 0..2 {
         let orders = shop
             .changed_orders(&window(), &OrderFilter::any())
+            .try_collect::<Vec<_>>()
             .await
             .unwrap();
         assert_eq!(orders[0].shop_id.as_deref(), Some("000001"));
-        assert_eq!(orders[0].currency, Currency::parse("USD").unwrap());
     }
     let context = shop.context().await.unwrap();
     assert_eq!(context.shop_id.as_deref(), Some("000001"));
+    assert_eq!(context.currency, Currency::parse("USD").unwrap());
 }
 
 #[tokio::test]
@@ -287,6 +291,7 @@ async fn an_unmappable_list_entry_is_still_listed_for_the_flow_to_dead_letter() 
         .await;
     let orders = shop(&server, configured())
         .changed_orders(&window(), &OrderFilter::any())
+        .try_collect::<Vec<_>>()
         .await
         .unwrap();
     assert_eq!(orders.len(), 1);

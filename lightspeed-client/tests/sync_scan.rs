@@ -4,6 +4,7 @@
 
 mod common;
 
+use futures::TryStreamExt;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -98,6 +99,7 @@ fn assert_complete(
 async fn read_orders(sim: &Arc<SimShop>, page: u32) -> Vec<u64> {
     sim.shop(page)
         .changed_orders(&window(), &OrderFilter::any())
+        .try_collect::<Vec<_>>()
         .await
         .unwrap()
         .iter()

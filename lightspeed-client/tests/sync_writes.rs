@@ -5,6 +5,7 @@
 
 mod common;
 
+use futures::TryStreamExt;
 use std::time::Duration;
 
 use common::contract::{KEY, SECRET, client};
@@ -203,6 +204,7 @@ async fn a_429_beyond_the_maximum_wait_is_a_retryable_rate_limit() {
     let until = chrono::Utc::now();
     let err = shop(&server)
         .changed_orders(&ReadWindow::up_to(until), &OrderFilter::default())
+        .try_collect::<Vec<_>>()
         .await
         .unwrap_err();
     assert!(err.is_retryable(), "{err}");

@@ -4,6 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
+use futures::TryStreamExt;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use sync_core::config::SyncConfig;
@@ -32,7 +33,11 @@ async fn book_orders(
 ) -> RunReport {
     let mut run = RunRecorder::new("demo", "orders", clock.clone());
     let window = ReadWindow::up_to(clock.now());
-    let orders = match shop.changed_orders(&window, &config.orders.filter).await {
+    let listed: Result<Vec<_>, _> = shop
+        .changed_orders(&window, &config.orders.filter)
+        .try_collect()
+        .await;
+    let orders = match listed {
         Ok(orders) => orders,
         Err(error) => {
             run.record_error(None, &error);
@@ -48,7 +53,15 @@ async fn book_orders(
         }
     };
     let kind = config.orders.target.document_kind();
-    for order in orders {
+    for listed in orders {
+        let order = match shop.fetch_order(&listed.source_id).await {
+            Ok(Some(order)) => order,
+            Ok(None) => continue,
+            Err(error) => {
+                run.record_error(Some(&listed.number), &error);
+                continue;
+            }
+        };
         let reference = config.orders.external_reference.render(&order);
         match ledger.find_booking(&reference, kind).await {
             Ok(Some(_)) => {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sync_core::domain::{Currency, InvoiceInfo, Order, OrderTotals};
+use sync_core::domain::{Currency, InvoiceInfo, Order, OrderSummary, OrderTotals};
 use sync_core::error::SyncError;
 
 use super::amounts::{self, required};
@@ -108,39 +108,28 @@ fn timestamps(order: &models::Order) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     Some((created, updated))
 }
 
-/// A list entry that [`map_order`] refused, reduced to what the flow needs to pick it up: id,
-/// number (else the id), times (else `seen_at`), statuses, customer and the raw JSON. The flow then
-/// fetches the order, the mapping fails again, and the order is dead-lettered with the exact reason
-/// (replayable) instead of vanishing from the run.
-pub(crate) fn unmappable_summary(
+/// An order as the list shows it (no lines, no totals): what the flow decides on before it fetches
+/// the complete order. Never fails: an entry whose details the mapping would refuse is still
+/// listed, so the flow fetches it and dead-letters it with the reason instead of losing it. A list
+/// entry without change times takes `seen_at`.
+pub(crate) fn order_summary(
     order: &models::Order,
     raw: Value,
     ctx: &MapContext,
     seen_at: DateTime<Utc>,
-) -> Order {
-    let (created_at, updated_at) = timestamps(order).unwrap_or((seen_at, seen_at));
-    Order {
+) -> OrderSummary {
+    OrderSummary {
         source_id: order.id.to_string(),
         number: text(order.number.as_ref()).unwrap_or_else(|| order.id.to_string()),
         shop_id: ctx.shop_id.clone(),
-        created_at,
-        placed_on: order.created_at.map(|t| t.date_naive()),
-        updated_at,
+        created_at: order.created_at.map(|t| t.with_timezone(&Utc)),
+        updated_at: order
+            .updated_at
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(seen_at),
         status: status::order_status(order.status.as_ref()),
         payment_status: status::payment_status(order.payment_status.as_ref()),
         shipment_status: status::shipment_status(order.shipment_status.as_ref()),
-        customer: party(order),
-        billing_address: None,
-        shipping_address: None,
-        lines: Vec::new(),
-        shipping: None,
-        payment: None,
-        discounts: Vec::new(),
-        totals: OrderTotals::default(),
-        currency: ctx.currency,
-        payment_method: text(order.payment_id.as_ref()),
-        shipping_method: text(order.shipment_title.as_ref()),
-        invoice: None,
         raw,
     }
 }

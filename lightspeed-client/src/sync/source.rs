@@ -1,9 +1,9 @@
 //! `impl OrderSource for LightspeedShop`: list, fetch, credit notes, write-back, API usage.
 
 use async_trait::async_trait;
-use futures::TryStreamExt;
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde_json::Value;
-use sync_core::domain::{BookingRef, CreditNote, Order, OrderFilter};
+use sync_core::domain::{BookingRef, CreditNote, Order, OrderFilter, OrderSummary};
 use sync_core::error::SyncError;
 use sync_core::report::ApiStats;
 use sync_core::traits::{OrderSource, ReadWindow, WriteBack};
@@ -11,7 +11,7 @@ use sync_core::traits::{OrderSource, ReadWindow, WriteBack};
 use super::LightspeedShop;
 use super::credit_map::map_credit_note;
 use super::errors::{Operation, map_error};
-use super::order_map::{map_order, unmappable_summary};
+use super::order_map::{map_order, order_summary};
 use super::raw::{Raw, embed};
 use super::status;
 use crate::entity::Entity;
@@ -139,47 +139,39 @@ impl OrderSource for LightspeedShop {
     /// status `awaiting_shipment`…) is pushed down as `paymentStatus`, `status` or
     /// `shipmentStatus`; anything else is left to the flow.
     ///
-    /// The orders come **without lines** (`lines` is empty) and without non-embedded invoices:
-    /// they are summaries for the flow to decide on (filters, id map, claim). The flow calls
+    /// The entries are [`OrderSummary`]s (id, number, times, statuses), streamed as the windows
+    /// are read, for the flow to decide on (filters, id map, claim). The flow calls
     /// [`fetch_order`](OrderSource::fetch_order) only for the orders it books, so a poll costs
-    /// the list pages plus one or two requests per new order. A list entry the mapping refuses is
-    /// still returned (id, number, statuses, times), so the flow fetches it and dead-letters it
-    /// with the reason instead of losing it.
-    async fn changed_orders(
-        &self,
+    /// the list pages plus one or two requests per new order. An entry whose details the mapping
+    /// would refuse is still listed, so the flow fetches it and dead-letters it with the reason
+    /// instead of losing it.
+    fn changed_orders<'a>(
+        &'a self,
         window: &ReadWindow,
         filter: &OrderFilter,
-    ) -> Result<Vec<Order>, SyncError> {
-        let ctx = self.context().await?;
-        let mut request = self.list::<Raw<models::Order>>("orders");
-        if let Some(s) = status::order_status_filter(&filter.statuses) {
-            request = request.param("status", s);
-        }
-        if let Some(s) = status::payment_status_filter(&filter.payment_statuses) {
-            request = request.param("paymentStatus", s);
-        }
-        if let Some(s) = status::shipment_status_filter(&filter.shipment_statuses) {
-            request = request.param("shipmentStatus", s);
-        }
-        let listed = self.scan(request, window, "listing changed orders").await?;
-        let orders: Vec<Order> = listed
-            .into_iter()
-            .map(|Raw { model, json }| {
-                let invoices = model.embedded_invoices().unwrap_or_default();
-                match map_order(&model, &[], invoices, Value::Null, &ctx) {
-                    Ok(mut order) => {
-                        order.raw = json;
-                        order
-                    }
-                    Err(e) => {
-                        tracing::warn!(order = model.id, error = %e, "listing an order the mapping refuses");
-                        unmappable_summary(&model, json, &ctx, window.until)
-                    }
-                }
-            })
-            .collect();
-        tracing::debug!(count = orders.len(), "listed changed orders");
-        Ok(orders)
+    ) -> BoxStream<'a, Result<OrderSummary, SyncError>> {
+        let (window, filter) = (*window, filter.clone());
+        stream::once(async move {
+            let ctx = self.context().await?;
+            let mut request = self.list::<Raw<models::Order>>("orders");
+            if let Some(s) = status::order_status_filter(&filter.statuses) {
+                request = request.param("status", s);
+            }
+            if let Some(s) = status::payment_status_filter(&filter.payment_statuses) {
+                request = request.param("paymentStatus", s);
+            }
+            if let Some(s) = status::shipment_status_filter(&filter.shipment_statuses) {
+                request = request.param("shipmentStatus", s);
+            }
+            let listed = request
+                .scan_window(window.since, window.until)
+                .stream()
+                .map_err(|e| map_error(e, Operation::Read, ORDERS_SCOPE, "listing changed orders"))
+                .map_ok(move |Raw { model, json }| order_summary(&model, json, &ctx, window.until));
+            Ok::<_, SyncError>(listed)
+        })
+        .try_flatten()
+        .boxed()
     }
 
     /// `GET orders/{id}.json`; the lines from `products.resource.embedded`, else from

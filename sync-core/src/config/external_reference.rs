@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Problems;
 use crate::datamapper::Template;
-use crate::domain::{CreditNote, ExternalReference, Order};
+use crate::domain::{CreditNote, ExternalReference, Order, OrderSummary};
 
 /// The text stamped on a booking so it can be found again (lookup-before-create).
 ///
@@ -42,13 +42,22 @@ impl ExternalReferenceConfig {
     /// Render the reference for an order. A malformed format renders as the order number (and is
     /// reported by `validate()`).
     pub fn render(&self, order: &Order) -> ExternalReference {
+        self.render_parts(order.shop_id.as_deref(), &order.number, &order.source_id)
+    }
+
+    /// Render the reference for a listed order (the same text as for the complete order).
+    pub fn render_summary(&self, order: &OrderSummary) -> ExternalReference {
+        self.render_parts(order.shop_id.as_deref(), &order.number, &order.source_id)
+    }
+
+    fn render_parts(&self, shop_id: Option<&str>, number: &str, id: &str) -> ExternalReference {
         let Ok(template) = Template::parse(&self.format) else {
-            return ExternalReference::new(order.number.clone());
+            return ExternalReference::new(number.to_owned());
         };
         ExternalReference::new(template.render(&|name| match name {
-            "shop_id" => Some(order.shop_id.clone().unwrap_or_default()),
-            "number" => Some(order.number.clone()),
-            "id" => Some(order.source_id.clone()),
+            "shop_id" => Some(shop_id.unwrap_or_default().to_owned()),
+            "number" => Some(number.to_owned()),
+            "id" => Some(id.to_owned()),
             _ => None,
         }))
     }

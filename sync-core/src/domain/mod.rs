@@ -38,8 +38,8 @@ pub use email::Email;
 pub use hash::{ContentHash, content_hash};
 pub use money::{Currency, Money, VatRate, round_cents};
 pub use order::{
-    Charge, CreditNote, InvoiceInfo, Order, OrderDiscount, OrderFilter, OrderLine, OrderTotals,
-    VatBreakdown,
+    Charge, CreditNote, InvoiceInfo, Order, OrderDiscount, OrderFilter, OrderLine, OrderSummary,
+    OrderTotals, VatBreakdown,
 };
 pub use party::{Customer, Party, PartyKind};
 pub use status::{OrderStatus, PaymentStatus, ShipmentStatus};

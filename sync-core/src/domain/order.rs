@@ -8,6 +8,37 @@ use super::{
     Address, Currency, MatchKey, OrderStatus, Party, PaymentStatus, ShipmentStatus, VatRate,
 };
 
+/// An order as a list of changed orders shows it: enough to decide whether to process it (the
+/// filters, the id map, a claim), not to book it. The complete [`Order`] comes from
+/// [`OrderSource::fetch_order`](crate::traits::OrderSource::fetch_order).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    /// The order's id in the shop.
+    pub source_id: String,
+    /// The order number customers see (`ORD00018`).
+    pub number: String,
+    /// The shop (store) the order belongs to.
+    #[serde(default)]
+    pub shop_id: Option<String>,
+    /// When the order was placed, when the list says.
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
+    /// When the order was last changed (a poll's cursor moves by it).
+    pub updated_at: DateTime<Utc>,
+    /// The life-cycle status.
+    #[serde(default)]
+    pub status: OrderStatus,
+    /// The payment status.
+    #[serde(default)]
+    pub payment_status: PaymentStatus,
+    /// The shipment status.
+    #[serde(default)]
+    pub shipment_status: ShipmentStatus,
+    /// The list entry as received, for the activity log and dead letters.
+    #[serde(default)]
+    pub raw: serde_json::Value,
+}
+
 /// An order as the shop states it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Order {
@@ -73,6 +104,23 @@ pub struct Order {
     /// The original payload, for the activity log and dead letters.
     #[serde(default)]
     pub raw: serde_json::Value,
+}
+
+impl Order {
+    /// The order as a list would show it.
+    pub fn summary(&self) -> OrderSummary {
+        OrderSummary {
+            source_id: self.source_id.clone(),
+            number: self.number.clone(),
+            shop_id: self.shop_id.clone(),
+            created_at: Some(self.created_at),
+            updated_at: self.updated_at,
+            status: self.status.clone(),
+            payment_status: self.payment_status.clone(),
+            shipment_status: self.shipment_status.clone(),
+            raw: self.raw.clone(),
+        }
+    }
 }
 
 /// One order line. `unit_*` prices are before discount, `total_*` amounts after discount, as shops
@@ -302,14 +350,27 @@ impl OrderFilter {
 
     /// Whether the order passes all three lists.
     pub fn matches(&self, order: &Order) -> bool {
+        self.accepts(&order.status, &order.payment_status, &order.shipment_status)
+    }
+
+    /// Whether a listed order passes (the list's statuses; the complete order is checked again
+    /// before it is booked).
+    pub fn matches_summary(&self, order: &OrderSummary) -> bool {
+        self.accepts(&order.status, &order.payment_status, &order.shipment_status)
+    }
+
+    fn accepts(
+        &self,
+        status: &OrderStatus,
+        payment: &PaymentStatus,
+        shipment: &ShipmentStatus,
+    ) -> bool {
         let accepts = |allowed: &[String], matches: &dyn Fn(&str) -> bool| {
             allowed.is_empty() || allowed.iter().any(|a| matches(a))
         };
-        accepts(&self.statuses, &|f| order.status.matches(f))
-            && accepts(&self.payment_statuses, &|f| order.payment_status.matches(f))
-            && accepts(&self.shipment_statuses, &|f| {
-                order.shipment_status.matches(f)
-            })
+        accepts(&self.statuses, &|f| status.matches(f))
+            && accepts(&self.payment_statuses, &|f| payment.matches(f))
+            && accepts(&self.shipment_statuses, &|f| shipment.matches(f))
     }
 }
 

@@ -6,9 +6,10 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 
 use super::{Faults, lock};
-use crate::domain::{BookingRef, CreditNote, Order, OrderFilter};
+use crate::domain::{BookingRef, CreditNote, Order, OrderFilter, OrderSummary};
 use crate::error::SyncError;
 use crate::traits::{OrderSource, ReadWindow, WriteBack};
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 #[derive(Debug, Default)]
 struct State {
@@ -61,20 +62,27 @@ impl MemoryOrderSource {
 
 #[async_trait]
 impl OrderSource for MemoryOrderSource {
-    async fn changed_orders(
-        &self,
+    /// The seeded orders changed in the window that pass the filter, as summaries in change order
+    /// (the list is taken when the stream is first polled).
+    fn changed_orders<'a>(
+        &'a self,
         window: &ReadWindow,
         filter: &OrderFilter,
-    ) -> Result<Vec<Order>, SyncError> {
-        self.faults.check("changed_orders")?;
-        let mut orders: Vec<Order> = lock(&self.state)
-            .orders
-            .values()
-            .filter(|o| window.contains(o.updated_at) && filter.matches(o))
-            .cloned()
-            .collect();
-        orders.sort_by(|a, b| (a.updated_at, &a.source_id).cmp(&(b.updated_at, &b.source_id)));
-        Ok(orders)
+    ) -> BoxStream<'a, Result<OrderSummary, SyncError>> {
+        let (window, filter) = (*window, filter.clone());
+        stream::once(async move {
+            self.faults.check("changed_orders")?;
+            let mut orders: Vec<OrderSummary> = lock(&self.state)
+                .orders
+                .values()
+                .filter(|o| window.contains(o.updated_at) && filter.matches(o))
+                .map(Order::summary)
+                .collect();
+            orders.sort_by(|a, b| (a.updated_at, &a.source_id).cmp(&(b.updated_at, &b.source_id)));
+            Ok::<_, SyncError>(stream::iter(orders.into_iter().map(Ok)))
+        })
+        .try_flatten()
+        .boxed()
     }
 
     async fn fetch_order(&self, id: &str) -> Result<Option<Order>, SyncError> {
@@ -149,16 +157,18 @@ mod tests {
                 .build(),
         );
         let window = ReadWindow::new(Some(t(10)), t(12));
-        let orders = source
+        let orders: Vec<OrderSummary> = source
             .changed_orders(&window, &OrderFilter::default())
+            .try_collect()
             .await
             .unwrap();
         assert_eq!(
             orders.iter().map(|o| o.number.as_str()).collect::<Vec<_>>(),
             ["B"]
         );
-        let all = source
+        let all: Vec<OrderSummary> = source
             .changed_orders(&ReadWindow::up_to(t(12)), &OrderFilter::any())
+            .try_collect()
             .await
             .unwrap();
         assert_eq!(
@@ -174,10 +184,12 @@ mod tests {
             debtor: None,
         };
         let target = WriteBack::Metafield { key: "av".into() };
-        source
-            .write_back(&orders[0], &booking, &target)
+        let b = source
+            .fetch_order(&orders[0].source_id)
             .await
+            .unwrap()
             .unwrap();
+        source.write_back(&b, &booking, &target).await.unwrap();
         assert_eq!(
             source.write_backs(),
             vec![("B".to_owned(), booking, target)]

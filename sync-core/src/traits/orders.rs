@@ -4,8 +4,9 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::ReadWindow;
-use crate::domain::{BookingRef, CreditNote, Order, OrderFilter};
+use crate::domain::{BookingRef, CreditNote, Order, OrderFilter, OrderSummary};
 use crate::error::SyncError;
+use futures::stream::BoxStream;
 
 /// Whether and how the ledger's booking number is written back to the shop order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,15 +36,18 @@ pub trait OrderSource: Send + Sync {
         crate::report::ApiStats::default()
     }
 
-    /// Orders changed inside `window`.
+    /// The orders changed inside `window`, as a lazy stream of list entries: each comes once, in
+    /// no promised order (roughly by change time), and the source reads the next page only when
+    /// the entries before it were taken. The first error ends the stream.
     ///
     /// Implementations push `filter` down to the API where they can, and may return a superset:
-    /// flows check [`OrderFilter::matches`] again on every order.
-    async fn changed_orders(
-        &self,
+    /// flows check [`OrderFilter::matches_summary`] on every entry, and the complete order again
+    /// before they book it.
+    fn changed_orders<'a>(
+        &'a self,
         window: &ReadWindow,
         filter: &OrderFilter,
-    ) -> Result<Vec<Order>, SyncError>;
+    ) -> BoxStream<'a, Result<OrderSummary, SyncError>>;
 
     /// One order, complete with lines, by its shop id; `Ok(None)` when it does not exist.
     async fn fetch_order(&self, id: &str) -> Result<Option<Order>, SyncError>;

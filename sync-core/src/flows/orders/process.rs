@@ -6,7 +6,10 @@ use super::debtor::{DebtorAction, NEW_DEBTOR, ResolvedDebtor};
 use super::document::{DocumentContext, sales_document};
 use super::run::{RunState, Step};
 use super::{FLOW, OrdersFlow};
-use crate::domain::{BookingRef, DebtorRef, ExternalReference, Order, SalesDocument};
+use crate::domain::{
+    BookingRef, DebtorRef, ExternalReference, Order, OrderStatus, OrderSummary, PaymentStatus,
+    SalesDocument, ShipmentStatus,
+};
 use crate::error::{ErrorClass, ErrorKind, SyncError};
 use crate::flows::claim::{Claimed, Fence, RecordClaim};
 use crate::state::{ActivityEntry, NewDeadLetter};
@@ -64,15 +67,16 @@ struct Ready {
 
 impl OrdersFlow {
     /// Process an order as a list, a webhook or a replay produced it (possibly without lines).
-    pub(crate) async fn process_listed(&self, run: &mut RunState, listed: Order) -> Step {
+    pub(crate) async fn process_listed(&self, run: &mut RunState, candidate: Candidate) -> Step {
+        let listed = &candidate.summary;
         let key = listed.number.clone();
-        match self.try_process(run, &listed).await {
+        match self.try_process(run, &candidate).await {
             Ok(step) => step,
             Err(error) => {
                 // Failures before a claim was taken (state store, article index).
                 run.recorder.record_error(Some(&key), &error);
                 if error.is_skippable() {
-                    self.dead_letter(run, &listed, None, &error).await
+                    self.dead_letter(run, listed, None, &error).await
                 } else {
                     Step::Halt
                 }
@@ -80,11 +84,21 @@ impl OrdersFlow {
         }
     }
 
-    async fn try_process(&self, run: &mut RunState, listed: &Order) -> Result<Step, SyncError> {
+    async fn try_process(
+        &self,
+        run: &mut RunState,
+        candidate: &Candidate,
+    ) -> Result<Step, SyncError> {
         let conn = self.connection.as_str();
+        let listed = &candidate.summary;
         let key = listed.number.as_str();
-        if !self.config.filter.matches(listed) {
-            run.recorder.record_skipped(key, &filter_reason(listed));
+        if !self.config.filter.matches_summary(listed) {
+            let reason = filter_reason(
+                &listed.status,
+                &listed.payment_status,
+                &listed.shipment_status,
+            );
+            run.recorder.record_skipped(key, &reason);
             return Ok(Step::Done);
         }
         if self
@@ -99,7 +113,7 @@ impl OrdersFlow {
         // What the whole run shares is loaded before a claim is taken, so a claim never waits for it.
         run.article_index(self).await?;
 
-        let reference = self.config.external_reference.render(listed);
+        let reference = self.config.external_reference.render_summary(listed);
         let claim = if run.dry_run {
             None
         } else {
@@ -136,10 +150,10 @@ impl OrdersFlow {
         let outcome = match &claim {
             Some(claim) => {
                 claim
-                    .heartbeat(self.book_claimed(run, listed, &reference, Some(claim)))
+                    .heartbeat(self.book_claimed(run, candidate, &reference, Some(claim)))
                     .await
             }
-            None => self.book_claimed(run, listed, &reference, None).await,
+            None => self.book_claimed(run, candidate, &reference, None).await,
         };
         let step = match outcome {
             Ok(step) => step,
@@ -155,7 +169,7 @@ impl OrdersFlow {
     async fn failed(
         &self,
         run: &mut RunState,
-        listed: &Order,
+        listed: &OrderSummary,
         claim: Option<&RecordClaim<'_>>,
         failure: Failure,
     ) -> Step {
@@ -243,20 +257,22 @@ impl OrdersFlow {
     async fn book_claimed(
         &self,
         run: &mut RunState,
-        listed: &Order,
+        candidate: &Candidate,
         reference: &ExternalReference,
         claim: Option<&RecordClaim<'_>>,
     ) -> Result<Step, Failure> {
+        let listed = &candidate.summary;
         let key = listed.number.as_str();
         let prepared = match claim {
             Some(claim) => {
                 let remaining = claim.remaining();
-                match tokio::time::timeout(remaining, self.prepare(run, listed, reference)).await {
+                match tokio::time::timeout(remaining, self.prepare(run, candidate, reference)).await
+                {
                     Ok(prepared) => prepared?,
                     Err(_) => return Err(Failure::Fenced(Fence::Deadline(claim.deadline()))),
                 }
             }
-            None => self.prepare(run, listed, reference).await?,
+            None => self.prepare(run, candidate, reference).await?,
         };
         let (order, document, debtor) = match prepared {
             Prepared::Found(booking) => {
@@ -374,23 +390,33 @@ impl OrdersFlow {
     async fn prepare(
         &self,
         run: &mut RunState,
-        listed: &Order,
+        candidate: &Candidate,
         reference: &ExternalReference,
     ) -> Result<Prepared, Failure> {
+        let listed = &candidate.summary;
         let kind = self.config.target.document_kind();
         // Lookup-before-create: the id map had nothing, but the ledger may (a crash after booking, or a
         // fresh state store). Neither API has idempotency keys; this is ours.
         if let Some(booking) = self.ledger.find_booking(reference, kind).await? {
             return Ok(Prepared::Found(booking));
         }
-        let Some(order) = self.source.fetch_order(&listed.source_id).await? else {
+        // The complete order, fetched now unless it was fetched moments ago (a webhook, a replay).
+        let fetched = match &candidate.fetched {
+            Some(order) => Some(order.clone()),
+            None => self.source.fetch_order(&listed.source_id).await?,
+        };
+        let Some(order) = fetched else {
             return Ok(Prepared::Nothing(
                 "the order no longer exists in the shop".into(),
             ));
         };
         if !self.config.filter.matches(&order) {
             // The list was stale (e.g. the order was cancelled meanwhile).
-            return Ok(Prepared::Nothing(filter_reason(&order)));
+            return Ok(Prepared::Nothing(filter_reason(
+                &order.status,
+                &order.payment_status,
+                &order.shipment_status,
+            )));
         }
         let debtor = self.resolve_debtor(&order, run.dry_run).await?;
         let delivery = match kind {
@@ -538,7 +564,7 @@ impl OrdersFlow {
     async fn dead_letter(
         &self,
         run: &mut RunState,
-        order: &Order,
+        order: &OrderSummary,
         document: Option<&SalesDocument>,
         error: &SyncError,
     ) -> Step {
@@ -594,18 +620,19 @@ impl OrdersFlow {
     pub(crate) async fn log(
         &self,
         run: &RunState,
-        order: &Order,
+        order: impl Into<Logged<'_>>,
         stage: ActivityStage,
         outcome: ActivityOutcome,
         sent: Option<Value>,
         answer: Option<Value>,
         message: Option<String>,
     ) {
+        let order = order.into();
         let entry = ActivityEntry {
             run_id: run.run_id,
             connection: self.connection.clone(),
             flow: FLOW.to_owned(),
-            record_key: Some(order.number.clone()),
+            record_key: Some(order.number.to_owned()),
             stage,
             direction: Direction::ShopToLedger,
             received: (!order.raw.is_null()).then(|| order.raw.clone()),
@@ -621,10 +648,61 @@ impl OrdersFlow {
     }
 }
 
+/// What an activity-log entry says about its order: its number and the payload received.
+pub(crate) struct Logged<'a> {
+    number: &'a str,
+    raw: &'a Value,
+}
+
+impl<'a> From<&'a Order> for Logged<'a> {
+    fn from(order: &'a Order) -> Self {
+        Self {
+            number: &order.number,
+            raw: &order.raw,
+        }
+    }
+}
+
+impl<'a> From<&'a OrderSummary> for Logged<'a> {
+    fn from(order: &'a OrderSummary) -> Self {
+        Self {
+            number: &order.number,
+            raw: &order.raw,
+        }
+    }
+}
+
+/// An order the flow is asked to process: its list entry, and the complete order when it was just
+/// fetched (a webhook, a replay), which saves fetching it again.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    pub summary: OrderSummary,
+    pub fetched: Option<Order>,
+}
+
+impl Candidate {
+    /// An order as a list showed it.
+    pub(crate) fn listed(summary: OrderSummary) -> Self {
+        Self {
+            summary,
+            fetched: None,
+        }
+    }
+
+    /// An order fetched complete moments ago.
+    pub(crate) fn fetched(order: Order) -> Self {
+        Self {
+            summary: order.summary(),
+            fetched: Some(order),
+        }
+    }
+}
+
 /// Why the filters passed over an order.
-fn filter_reason(order: &Order) -> String {
-    format!(
-        "filtered out (status {}, payment {}, shipment {})",
-        order.status, order.payment_status, order.shipment_status
-    )
+fn filter_reason(
+    status: &OrderStatus,
+    payment: &PaymentStatus,
+    shipment: &ShipmentStatus,
+) -> String {
+    format!("filtered out (status {status}, payment {payment}, shipment {shipment})")
 }

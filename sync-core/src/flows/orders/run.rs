@@ -4,7 +4,10 @@
 use chrono::{DateTime, NaiveTime, Utc};
 
 use super::{FLOW, Intake, OrdersFlow, RunRequest};
-use crate::domain::Order;
+use futures::StreamExt;
+
+use super::process::Candidate;
+use crate::domain::OrderSummary;
 use crate::error::{ErrorKind, SyncError};
 use crate::flows::lifecycle::{LeaseWatch, Lifecycle};
 use crate::report::{ApiStats, RunRecorder, RunReport};
@@ -218,35 +221,49 @@ impl OrdersFlow {
         run.recorder
             .set_cursor_before(cursor.as_ref().map(|c| c.position.to_rfc3339()));
         let window = ReadWindow::new(since, until);
-        let mut orders = self
-            .source
-            .changed_orders(&window, &self.config.filter)
-            .await?;
-        orders.sort_by(|a, b| (a.updated_at, &a.source_id).cmp(&(b.updated_at, &b.source_id)));
-        run.recorder.record_read(orders.len() as u64);
-
         // The change time of the first record that is not done: the cursor may not pass it.
         let mut hold: Option<DateTime<Utc>> = None;
         let mut stopped = false;
-        for order in orders.iter() {
-            if stopped || run.lease_lost() {
-                hold = earliest(hold, Some(order.updated_at));
-                stopped = true;
-                break;
-            }
-            let key = boundary_key(order);
-            if cursor
-                .as_ref()
-                .is_some_and(|c| c.is_boundary_duplicate(order.updated_at, &key))
-            {
-                continue;
-            }
-            match self.process_listed(run, order.clone()).await {
-                Step::Done => {}
-                Step::Deferred => hold = earliest(hold, Some(order.updated_at)),
-                Step::Halt => {
-                    hold = earliest(hold, Some(order.updated_at));
+        // The keys of the orders done at exactly `until`: the cursor's boundary when it moves there.
+        let mut at_until: Vec<String> = Vec::new();
+        {
+            let mut orders = self.source.changed_orders(&window, &self.config.filter);
+            while let Some(next) = orders.next().await {
+                let order = match next {
+                    Ok(order) => order,
+                    Err(error) => {
+                        // The list broke off: what was not read yet is read again next time.
+                        run.recorder.record_error(None, &error);
+                        hold = earliest(hold, since);
+                        stopped = true;
+                        break;
+                    }
+                };
+                run.recorder.record_read(1);
+                if run.lease_lost() {
+                    hold = earliest(hold, since);
                     stopped = true;
+                    break;
+                }
+                let key = boundary_key(&order);
+                if cursor
+                    .as_ref()
+                    .is_some_and(|c| c.is_boundary_duplicate(order.updated_at, &key))
+                {
+                    continue;
+                }
+                let updated_at = order.updated_at;
+                match self.process_listed(run, Candidate::listed(order)).await {
+                    Step::Done if updated_at == until => at_until.push(key),
+                    Step::Done => {}
+                    Step::Deferred => hold = earliest(hold, Some(updated_at)),
+                    Step::Halt => {
+                        // Orders are not listed in change order: everything not read yet may be
+                        // earlier than this one, so the next run reads the window again.
+                        hold = earliest(hold, since.or(Some(updated_at)));
+                        stopped = true;
+                        break;
+                    }
                 }
             }
         }
@@ -272,10 +289,7 @@ impl OrdersFlow {
         if !forward || !(incremental || hold.is_none()) {
             return Ok(());
         }
-        let boundary = orders
-            .iter()
-            .filter(|o| hold.is_none() && o.updated_at == position)
-            .map(boundary_key);
+        let boundary = if hold.is_none() { at_until } else { Vec::new() };
         let next = Cursor::new(position, boundary, self.clock.now());
         self.state.put_cursor(conn, FLOW, &next).await?;
         run.recorder.set_cursor_after(Some(position.to_rfc3339()));
@@ -290,7 +304,7 @@ impl OrdersFlow {
             return Step::Halt;
         }
         let step = match self.source.fetch_order(id).await {
-            Ok(Some(order)) => self.process_listed(run, order).await,
+            Ok(Some(order)) => self.process_listed(run, Candidate::fetched(order)).await,
             Ok(None) => {
                 run.recorder.record_skipped(id, "no such order in the shop");
                 return Step::Done;
@@ -385,11 +399,12 @@ impl OrdersFlow {
                 return if e.is_skippable() { Some(false) } else { None };
             }
         };
-        match self.process_listed(run, order.clone()).await {
+        let order_id = order.source_id.clone();
+        match self.process_listed(run, Candidate::fetched(order)).await {
             Step::Deferred => Some(false),
             Step::Done => Some(
                 self.state
-                    .lookup(&self.connection, &IdKind::Order, &order.source_id)
+                    .lookup(&self.connection, &IdKind::Order, &order_id)
                     .await
                     .ok()
                     .flatten()
@@ -401,7 +416,7 @@ impl OrdersFlow {
 }
 
 /// The cursor boundary key of an order: its id at its change time.
-fn boundary_key(order: &Order) -> String {
+fn boundary_key(order: &OrderSummary) -> String {
     format!(
         "{}@{}",
         order.source_id,

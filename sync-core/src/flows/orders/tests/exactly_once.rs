@@ -336,12 +336,12 @@ struct SlowSource {
 
 #[async_trait]
 impl OrderSource for SlowSource {
-    async fn changed_orders(
-        &self,
+    fn changed_orders<'a>(
+        &'a self,
         window: &ReadWindow,
         filter: &OrderFilter,
-    ) -> Result<Vec<Order>, SyncError> {
-        self.inner.changed_orders(window, filter).await
+    ) -> futures::stream::BoxStream<'a, Result<crate::domain::OrderSummary, SyncError>> {
+        self.inner.changed_orders(window, filter)
     }
     async fn fetch_order(&self, id: &str) -> Result<Option<Order>, SyncError> {
         tokio::time::sleep(self.delay).await;

@@ -267,15 +267,13 @@ async fn a_ledger_outage_stops_the_run_and_the_next_run_catches_up() {
         w.dead_letters().await.is_empty(),
         "an outage is not a record problem"
     );
-    assert_eq!(
-        w.state
-            .get_cursor("shop-1", FLOW)
-            .await
-            .unwrap()
-            .unwrap()
-            .position,
-        t(5, 0),
-        "the cursor stays at the first order that was not done"
+    // Orders come in no promised order, so a run that stops keeps the cursor at the start of its
+    // window: never past the first order that was not done.
+    let cursor = w.state.get_cursor("shop-1", FLOW).await.unwrap().unwrap();
+    assert!(
+        cursor.position <= t(5, 0),
+        "the cursor passed an order that was not done: {}",
+        cursor.position
     );
 
     // The ledger is back, and much later than the look-back window: nothing is lost.
