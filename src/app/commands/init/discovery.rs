@@ -294,15 +294,24 @@ pub async fn discover_administration(
     let existing_articles = if codes.is_empty() {
         BTreeSet::new()
     } else {
+        // One `Equal` per code, OR'ed (a code may hold a comma, which a list filter would split);
+        // `Equal` also matches longer codes that start with one, so only the codes asked for count.
+        let mut query = Query::new("AK1")
+            .table("ARTICLE")
+            .fields(["ART_CODE"])
+            .match_any(true);
+        for code in &codes {
+            query = query.filter(Filter::equal("ART_CODE", code.as_str()));
+        }
+        let wanted = &codes;
         client
-            .query(
-                Query::new("AK1")
-                    .table("ARTICLE")
-                    .filter(Filter::any_of("ART_CODE", codes.clone())),
-            )
+            .query(query)
             .stream()
             .try_filter_map(|row| async move {
-                Ok(row.text_lossy("ART_CODE").map(|c| c.to_ascii_uppercase()))
+                Ok(row
+                    .text_lossy("ART_CODE")
+                    .map(|c| c.trim().to_ascii_uppercase())
+                    .filter(|c| wanted.contains(c)))
             })
             .try_collect()
             .await?
