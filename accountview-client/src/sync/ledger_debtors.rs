@@ -43,7 +43,7 @@ impl AccountViewLedger {
         let mut records = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter().enumerate() {
             match Debtor::from_row(row) {
-                Ok(debtor) => records.extend(record_from_debtor(&debtor, &self.options)),
+                Ok(debtor) => records.extend(record_from_debtor(&debtor, &self.run_options())),
                 Err(e) if operation == Operation::Scan => {
                     tracing::warn!(row = i, error = %e, "{context}: undecodable debtor row skipped");
                 }
@@ -108,10 +108,10 @@ impl AccountViewLedger {
         number: Option<&str>,
         renumber: bool,
     ) -> Result<Created, SyncError> {
-        let debtor = debtor_for_create(draft, number, &self.options);
+        let debtor = debtor_for_create(draft, number, &self.run_options());
         let context = format!("creating debtor `{}`", draft.name);
         let created = match self.client.debtors().create(&debtor).await {
-            Ok(created) => record_from_debtor(&created, &self.options),
+            Ok(created) => record_from_debtor(&created, &self.run_options()),
             Err(Error::Decode { .. }) => None,
             Err(e) if renumber && number.is_some_and(|n| says_number_exists(&e, n)) => {
                 return Ok(Created::NumberTaken(map_error(
@@ -242,10 +242,10 @@ impl LedgerDebtors for AccountViewLedger {
         number: &str,
         draft: &DebtorDraft,
     ) -> Result<DebtorRecord, SyncError> {
-        let debtor = debtor_for_update(number, draft, &self.options);
+        let debtor = debtor_for_update(number, draft, &self.run_options());
         let context = format!("updating debtor {number}");
         let updated = match self.client.debtors().update(&debtor).await {
-            Ok(updated) => record_from_debtor(&updated, &self.options),
+            Ok(updated) => record_from_debtor(&updated, &self.run_options()),
             Err(Error::Decode { .. }) => None,
             Err(e) => return Err(map_error(e, Operation::Write, &context)),
         };
