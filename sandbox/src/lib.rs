@@ -263,6 +263,7 @@ impl Sandbox {
             validation_status: cfg.av_validation_status,
             layout: cfg.av_layout.clone(),
             exact_text_filters: cfg.av_exact_text_filters,
+            named_columns: Mutex::default(),
         });
         let tasks = vec![
             server::spawn(

@@ -139,6 +139,20 @@ async fn a_variant_administration_renames_and_drops_columns_and_its_dictionary_s
         "the booking reserves stock in the renamed column"
     );
 
+    let named = sb.accountview().columns_named();
+    assert!(
+        named.contains(&("SO_LINE".to_owned(), "DISC_AMT".to_owned())),
+        "{named:?}"
+    );
+    assert!(
+        named.contains(&("ARTICLE".to_owned(), "REC_BLK".to_owned())),
+        "{named:?}"
+    );
+    assert!(
+        named.contains(&("ARTICLE".to_owned(), "EAN_CODE".to_owned())),
+        "{named:?}"
+    );
+
     // No payment conditions.
     let objects = av.get("accountviewsystembusinessobjects").await;
     assert!(!objects.text.contains("\"PC1\""), "{}", objects.text);

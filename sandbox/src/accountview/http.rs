@@ -257,6 +257,7 @@ fn route(
             let mut dbs = lock(&inner.dbs);
             let db = &mut dbs[index];
             let layout = &inner.layout;
+            lock(&inner.named_columns).extend(write::declared_columns(body));
             write::parse(body, layout).and_then(|req| {
                 let written = if *method == Method::POST {
                     write::insert(db, &req, &now, layout)?
@@ -364,6 +365,7 @@ fn read_data(inner: &AvInner, db: &Db, query: &str) -> Result<(u16, Value), AvEr
         .clone()
         .ok_or_else(|| AvError::request(codes::MALFORMED, "BusinessObject ontbreekt."))?;
     let bo = offered(inner, &code)?;
+    lock(&inner.named_columns).extend(q.named_columns(bo.table));
     q.to_standard(&inner.layout, bo.table, bo.child)?;
     let details: Vec<(&str, Vec<&super::db::Row>)> = bo
         .child

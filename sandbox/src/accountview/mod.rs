@@ -61,6 +61,8 @@ pub(crate) struct AvInner {
     pub(crate) layout: AvLayout,
     /// Whether text filters compare exactly (else FoxPro's prefix comparison).
     pub(crate) exact_text_filters: bool,
+    /// Every `(table, column)` a data request named (see [`AccountViewSim::columns_named`]).
+    pub(crate) named_columns: Mutex<std::collections::BTreeSet<(String, String)>>,
 }
 
 impl AvInner {
@@ -372,9 +374,17 @@ impl AccountViewSim {
         self.inner.log.writes()
     }
 
-    /// Clears the request log and counters.
+    /// Clears the request log and counters (and the columns named).
     pub fn reset_counters(&self) {
         self.inner.log.reset();
+        lock(&self.inner.named_columns).clear();
+    }
+
+    /// Every `(TABLE, COLUMN)` the data requests so far named, as sent (upper case, the
+    /// administration's names): `Fields`, filter and sort columns of reads (a bare name counted on
+    /// the business object's main table) and the declared columns of writes, refused ones included.
+    pub fn columns_named(&self) -> std::collections::BTreeSet<(String, String)> {
+        lock(&self.inner.named_columns).clone()
     }
 
     /// Replaces the fault plan.

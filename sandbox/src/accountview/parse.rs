@@ -48,6 +48,45 @@ pub(crate) fn business_object_of(body: &[u8]) -> Option<String> {
         .map(|s| s.trim().to_ascii_uppercase())
 }
 
+/// Every `(table, column)` a write body declares (`RowId`/`HeaderId` aside), as sent; read loosely,
+/// so a malformed body names what it can.
+pub(crate) fn declared_columns(body: &[u8]) -> Vec<(String, String)> {
+    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+        return Vec::new();
+    };
+    let Some(table) = get_ci(&v, "Table") else {
+        return Vec::new();
+    };
+    let definitions = get_ci(table, "Definition").into_iter().chain(
+        get_ci(table, "DetailDefinitions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten(),
+    );
+    let mut out = Vec::new();
+    for def in definitions {
+        let name = get_ci(def, "Name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_uppercase();
+        for f in get_ci(def, "Fields")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let field = get_ci(f, "Name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .trim();
+            if !field.eq_ignore_ascii_case("RowId") && !field.eq_ignore_ascii_case("HeaderId") {
+                out.push((name.clone(), field.to_ascii_uppercase()));
+            }
+        }
+    }
+    out
+}
+
 fn text_of(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),

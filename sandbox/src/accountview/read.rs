@@ -178,6 +178,25 @@ impl ReadQuery {
         })
     }
 
+    /// Every `(table, column)` the read names in `Fields`, filters and sorts, as sent (a bare name
+    /// counted on `main`).
+    pub(crate) fn named_columns(&self, main: &str) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .filters
+            .iter()
+            .map(|f| &f.field)
+            .chain(self.sort.iter())
+            .map(|c| (main.to_owned(), c.clone()))
+            .collect();
+        for (table, column) in self.fields.iter().flatten() {
+            out.push((
+                table.clone().unwrap_or_else(|| main.to_owned()),
+                column.clone(),
+            ));
+        }
+        out
+    }
+
     /// Compares text filters exactly (`true`) or by prefix, as FoxPro's `SET EXACT OFF` (`false`).
     pub(crate) fn exact_text(mut self, exact: bool) -> Self {
         self.exact = exact;

@@ -8,7 +8,7 @@ use super::db::{AvError, BASE_QUANTITIES, Db, Row, codes, derive_quantities};
 use super::dictionary::{self, TableDef};
 use super::layout::AvLayout;
 use super::parse::malformed;
-pub(crate) use super::parse::{WriteRequest, business_object_of, parse};
+pub(crate) use super::parse::{WriteRequest, business_object_of, declared_columns, parse};
 use crate::money::{dec, num, round2};
 
 /// Checks uppercase format, length and (for inserts) mandatory columns of a row.
