@@ -680,7 +680,7 @@ fn orders_columns(b: &mut Builder, o: &LedgerOptions, scope: &OrdersScope) {
                 o.order_line_discount_column.as_deref(),
                 Optional,
                 Slot::LineDiscount,
-                "line discount amount (without it a discounted line carries its net unit price)",
+                "line discount amount; without it a discounted line carries its net unit price",
             )
             .option(
                 "order_line_description_column",
@@ -694,14 +694,14 @@ fn orders_columns(b: &mut Builder, o: &LedgerOptions, scope: &OrdersScope) {
                 o.order_line_vat_code_column.as_deref(),
                 Optional,
                 Slot::LineVatCode,
-                "line VAT code (without it AccountView takes the article's)",
+                "line VAT code; without it AccountView takes the article's",
             )
             .option(
                 "order_line_revenue_account_column",
                 o.order_line_revenue_account_column.as_deref(),
                 Optional,
                 Slot::LineRevenueAccount,
-                "line revenue account (without it AccountView takes the article's)",
+                "line revenue account; without it AccountView takes the article's",
             )
             .constants("line_constants", &o.line_constants);
     }
@@ -735,7 +735,7 @@ fn orders_columns(b: &mut Builder, o: &LedgerOptions, scope: &OrdersScope) {
             ("HDR_DESC", "description"),
             (
                 "PAGE_NR",
-                "page number (the booking's number when the invoice number is empty)",
+                "page number: the booking's number when the invoice number is empty",
             ),
             ("GROSS_FLG", "amounts excluding VAT"),
         ] {
