@@ -366,7 +366,7 @@ fn read_data(inner: &AvInner, db: &Db, query: &str) -> Result<(u16, Value), AvEr
         .ok_or_else(|| AvError::request(codes::MALFORMED, "BusinessObject ontbreekt."))?;
     let bo = offered(inner, &code)?;
     lock(&inner.named_columns).extend(q.named_columns(bo.table));
-    q.to_standard(&inner.layout, bo.table, bo.child)?;
+    q.translate_to_standard(&inner.layout, bo.table, bo.child)?;
     let details: Vec<(&str, Vec<&super::db::Row>)> = bo
         .child
         .map(|c| (c, db.rows(c).iter().collect()))

@@ -207,7 +207,7 @@ impl ReadQuery {
     /// `child`) in the administration's names and turns them into standard ones. A name the
     /// administration does not have, or a `Fields` entry no table of the business object has, is
     /// AccountView's unknown-column error.
-    pub(crate) fn to_standard(
+    pub(crate) fn translate_to_standard(
         &mut self,
         layout: &AvLayout,
         main: &str,
