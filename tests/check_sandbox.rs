@@ -1,6 +1,7 @@
 //! `koppel check` against the sandbox: a working configuration passes with a summary; wrong secrets
-//! fail with exit 1 naming the problem and what to do; a configured column the administration lacks
-//! is a warning, not a failure; a booking lookup the administration cannot answer is a failure.
+//! fail with exit 1 naming the problem and what to do; an optional column the administration lacks
+//! is a warning, a required one a failure naming its option; a booking lookup the administration
+//! cannot answer is a failure.
 
 mod cli_common;
 
@@ -112,22 +113,22 @@ async fn wrong_secrets_fail_with_exit_1_and_say_what_to_do() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unknown_columns_and_codes_are_warnings_not_failures() {
+async fn unknown_optional_columns_and_codes_are_warnings_not_failures() {
     let env = Env::start(5, 20).await;
     // Appended to the sandbox configuration's last table, [accountview.ledger].
-    let config = env.write_config(
-        "koppel.toml",
-        "ean_column = \"K1_EAN\"\n\n[stock.columns]\nreserved_sales = \"QTY_RESERVED\"\n",
-    );
+    let config = env.write_config("koppel.toml", "ean_column = \"K1_EAN\"\n");
     let out = koppel(&["check", "--config", &arg(&config)]).await;
     assert_eq!(out.code, 0, "{out:#?}");
     let text = &out.stdout;
     assert!(
-        text.contains("warning: ARTICLE has no column K1_EAN ([accountview.ledger] ean_column)"),
+        text.contains(
+            "warning: ARTICLE has no column K1_EAN: [accountview.ledger] ean_column is left out \
+             of this run"
+        ),
         "{text}"
     );
     assert!(
-        text.contains("ARTICLE has no column QTY_RESERVED ([stock.columns] reserved_sales)"),
+        text.contains("not in the administration  ARTICLE.K1_EAN"),
         "{text}"
     );
 
@@ -138,6 +139,37 @@ async fn unknown_columns_and_codes_are_warnings_not_failures() {
         out.stdout.contains("article VERZEND does not exist in AK1"),
         "{}",
         out.stdout
+    );
+}
+
+/// Issue 11: a column a run cannot do without — here a quantity column of the stock formula — fails
+/// the check, naming the option to set, as it would stop the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_required_column_the_administration_lacks_fails_naming_the_option() {
+    let env = Env::start(5, 20).await;
+    let config = env.write_config(
+        "koppel.toml",
+        "\n[stock.columns]\nreserved_sales = \"QTY_RESERVED\"\n",
+    );
+    let out = koppel(&["check", "--config", &arg(&config)]).await;
+    assert_eq!(out.code, 1, "{out:#?}");
+    let text = &out.stdout;
+    assert!(text.contains("AccountView  FAILED"), "{text}");
+    assert!(
+        text.contains(
+            "[stock.columns] reserved_sales: ARTICLE has no column QTY_RESERVED in this \
+             administration's field dictionary"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("not in the administration  ARTICLE.QTY_RESERVED"),
+        "{text}"
+    );
+    assert_eq!(
+        env.sb.accountview().write_count(),
+        0,
+        "check writes nothing"
     );
 }
 
@@ -184,8 +216,10 @@ async fn a_booking_lookup_that_cannot_be_performed_fails_naming_object_and_colum
     assert_eq!(av["ok"], false, "{report:#}");
     let problem = av["problem"]["problem"].as_str().unwrap();
     assert!(
-        problem.contains("the reference lookup of SO1.REF_NR cannot be performed"),
-        "{problem}"
+        problem.contains(
+            "[accountview.ledger] sales_order_reference_column: SO_HDR has no column REF_NR"
+        ),
+        "the field dictionary says so before any lookup: {problem}"
     );
 
     // The working configuration's lookups pass and are listed.

@@ -169,7 +169,11 @@ impl Filter {
     }
 
     /// `field` equals any of `values` (`FilterIsListOfValues=true`, values comma-separated). The value
-    /// type is taken from the first value; values must not contain commas.
+    /// type is taken from the first value. AccountView splits the list at its commas, so a value
+    /// holding one (an e-mail address may) cannot be in a list: ask for it with one
+    /// [`Filter::equal`] per value and [`Query::match_any`] instead. A list of one value is sent as
+    /// that value (not as a list). Remember that text `Equal` matches prefixes (FoxPro's `SET EXACT
+    /// OFF`): compare the rows read with the values asked for.
     pub fn any_of<V: Into<FilterValue>>(
         field: impl Into<String>,
         values: impl IntoIterator<Item = V>,
@@ -218,7 +222,9 @@ impl Filter {
         ));
         out.push((format!("FilterValueType{n}"), value_type.to_owned()));
         out.push((format!("FilterValue{n}"), value));
-        out.push((format!("FilterIsListOfValues{n}"), self.is_list.to_string()));
+        // One value is that value, also when it holds a comma.
+        let is_list = self.is_list && self.values.len() > 1;
+        out.push((format!("FilterIsListOfValues{n}"), is_list.to_string()));
     }
 }
 
@@ -517,6 +523,14 @@ mod tests {
                 .any(|(k, _)| k == "matchAnyFilter" || k == "PageNumber")
         );
         assert!(q.has_filters());
+    }
+
+    #[test]
+    fn a_list_of_one_value_is_that_value_also_with_a_comma() {
+        let q = Query::new("AR1").filter(Filter::any_of("MAIL_BUS", ["a,b@x.nl"]));
+        let ps = params(&q);
+        assert!(ps.contains(&p("FilterValue1", "a,b@x.nl")));
+        assert!(ps.contains(&p("FilterIsListOfValues1", "false")));
     }
 
     #[test]

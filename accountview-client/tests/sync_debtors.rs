@@ -63,11 +63,13 @@ async fn finds_debtors_by_the_usual_spellings_of_an_address_and_keeps_exact_matc
         .and(query_param("FilterControlSource1", "MAIL_BUS"))
         .and(query_param("FilterOperator1", "Equal"))
         .and(query_param("FilterValueType1", "C"))
-        .and(query_param(
-            "FilterValue1",
-            "J.JANSEN@EXAMPLE.NL,J.Jansen@example.nl,J.jansen@example.nl,j.jansen@example.nl",
-        ))
-        .and(query_param("FilterIsListOfValues1", "true"))
+        // One `Equal` per spelling, OR'ed: not a list, which AccountView would split at commas.
+        .and(query_param("FilterValue1", "J.JANSEN@EXAMPLE.NL"))
+        .and(query_param("FilterValue2", "J.Jansen@example.nl"))
+        .and(query_param("FilterValue3", "J.jansen@example.nl"))
+        .and(query_param("FilterValue4", "j.jansen@example.nl"))
+        .and(query_param("FilterIsListOfValues1", "false"))
+        .and(query_param("matchAnyFilter", "true"))
         .respond_with(ok(json!({"CONTACT": [
             {"SUB_NR": "10023", "ACCT_NAME": "J. Jansen", "MAIL_BUS": "J.Jansen@Example.nl"},
             {"SUB_NR": "10031", "ACCT_NAME": "J. Jansen oud", "MAIL_BUS": "j.jansen@example.nl.old"},
@@ -90,7 +92,11 @@ async fn finds_debtors_by_the_usual_spellings_of_an_address_and_keeps_exact_matc
     assert_eq!(found[1].details.kind, PartyKind::Company);
     let sent = &requests(&server).await[0];
     assert_eq!(query(sent, "PageNumber").as_deref(), Some("1"));
-    assert_eq!(query(sent, "SortFields").as_deref(), Some("SUB_NR"));
+    assert_eq!(
+        query(sent, "SortFields").as_deref(),
+        Some("MAIL_BUS"),
+        "an exact address sorts before the longer ones `Equal` also matches"
+    );
 }
 
 #[tokio::test]

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use accountview_client::sync::{AccountViewLedger, LedgerOptions};
+use accountview_client::sync::{
+    AccountViewLedger, ColumnPlan, LedgerOptions, PLAN_TABLES, PlanScope,
+};
 use chrono::NaiveDate;
 use common::{FnTransport, client_for, client_on, fast_retry, json_response};
 use rust_decimal::Decimal;
@@ -36,6 +38,33 @@ fn dictionary(rows: &[(&str, &str, &str, u32)]) -> Value {
     json!({ "DCT_FLD": rows })
 }
 
+/// Changes to one table's dictionary: `(field, Some((type, length)))` sets a column, `(field, None)`
+/// leaves it out.
+type Changes<'a> = &'a [(&'a str, Option<(&'a str, u32)>)];
+
+/// The dictionary of `table` with every column the default plan names there (`C60`), changed by
+/// `changes`: `(field, Some((type, length)))` sets a column, `(field, None)` leaves it out.
+fn plan_dictionary(table: &str, changes: Changes<'_>) -> Value {
+    let plan = ColumnPlan::new(&LedgerOptions::default(), &PlanScope::default());
+    let mut rows: Vec<(String, String, u32)> = plan
+        .columns()
+        .iter()
+        .filter(|c| c.table == table)
+        .map(|c| (c.column.clone(), "C".to_owned(), 60))
+        .collect();
+    for (field, change) in changes {
+        rows.retain(|(f, _, _)| f != field);
+        if let Some((ty, len)) = change {
+            rows.push(((*field).to_owned(), (*ty).to_owned(), *len));
+        }
+    }
+    let rows: Vec<(&str, &str, &str, u32)> = rows
+        .iter()
+        .map(|(f, ty, len)| (table, f.as_str(), ty.as_str(), *len))
+        .collect();
+    dictionary(&rows)
+}
+
 fn no_records() -> ResponseTemplate {
     ResponseTemplate::new(404).set_body_json(json!({
         "ErrorType": "AccountViewError",
@@ -44,24 +73,28 @@ fn no_records() -> ResponseTemplate {
     }))
 }
 
-/// A dictionary with `so_hdr` as its `SO_HDR` columns and a standard `DJ_PAGE`; the other tables
-/// answer "no records".
-async fn mount_dictionary(server: &MockServer, so_hdr: &[(&str, &str, &str, u32)]) {
-    Mock::given(method("GET"))
-        .and(path(SYSTEM))
-        .and(query_param("FilterValue1", "SO_HDR"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(dictionary(so_hdr)))
-        .mount(server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(SYSTEM))
-        .and(query_param("FilterValue1", "DJ_PAGE"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(dictionary(&[
-            ("DJ_PAGE", "HDR_DESC", "C", 40),
-            ("DJ_PAGE", "INV_NR", "C", 10),
-        ])))
-        .mount(server)
-        .await;
+/// Every table of the default plan with all its columns, `SO_HDR` changed by `so_hdr` (see
+/// [`plan_dictionary`]).
+async fn mount_dictionary(server: &MockServer, so_hdr: Changes<'_>) {
+    mount_dictionaries(server, &[("SO_HDR", so_hdr)]).await;
+}
+
+/// Every table of the default plan with all its columns, changed per table (see
+/// [`plan_dictionary`]).
+async fn mount_dictionaries(server: &MockServer, changes: &[(&str, Changes<'_>)]) {
+    for table in PLAN_TABLES {
+        let change = changes
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map_or(&[][..], |(_, c)| *c);
+        let body = plan_dictionary(table, change);
+        Mock::given(method("GET"))
+            .and(path(SYSTEM))
+            .and(query_param("FilterValue1", table))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(server)
+            .await;
+    }
     Mock::given(method("GET"))
         .and(path(SYSTEM))
         .respond_with(no_records())
@@ -117,9 +150,9 @@ async fn a_reference_longer_than_the_dictionarys_comment1_is_refused_before_anyt
     mount_dictionary(
         &server,
         &[
-            ("SO_HDR", "ORD_NR", "C", 10),
-            ("SO_HDR", "COMMENT1", "C", 20),
-            ("SO_HDR", "RPL_INV", "C", 10),
+            ("ORD_NR", Some(("C", 10))),
+            ("COMMENT1", Some(("C", 20))),
+            ("RPL_INV", Some(("C", 10))),
         ],
     )
     .await;
@@ -163,14 +196,7 @@ async fn a_reference_longer_than_the_dictionarys_comment1_is_refused_before_anyt
 #[tokio::test]
 async fn a_reference_column_the_dictionary_lacks_stops_the_run_naming_the_option() {
     let server = MockServer::start().await;
-    mount_dictionary(
-        &server,
-        &[
-            ("SO_HDR", "ORD_NR", "C", 10),
-            ("SO_HDR", "COMMENT1", "C", 60),
-        ],
-    )
-    .await;
+    mount_dictionary(&server, &[("COMMENT1", Some(("C", 60)))]).await;
     let options = LedgerOptions {
         sales_order_reference_column: "K1_REF".into(),
         ..LedgerOptions::default()
@@ -213,7 +239,7 @@ async fn the_dictionary_is_loaded_once_an_hour() {
             let url = request.url.to_string();
             if url.contains("accountviewsystemdata") && url.contains("SO_HDR") {
                 counter.fetch_add(1, Ordering::SeqCst);
-                let body = dictionary(&[("SO_HDR", "COMMENT1", "C", 30)]).to_string();
+                let body = plan_dictionary("SO_HDR", &[("COMMENT1", Some(("C", 30)))]).to_string();
                 return Ok(json_response(200, &body));
             }
             Ok(json_response(
@@ -241,5 +267,137 @@ async fn the_dictionary_is_loaded_once_an_hour() {
             .unwrap()
             .max_len,
         Some(30)
+    );
+}
+
+/// Issue 11: an optional column the administration lacks is left out of the run's queries and
+/// writes (not sent, so AccountView has nothing to refuse), with one warning each.
+#[tokio::test]
+async fn optional_columns_the_administration_lacks_leave_the_runs_queries_and_writes() {
+    let server = MockServer::start().await;
+    mount_dictionaries(
+        &server,
+        &[
+            ("ARTICLE", &[("REC_BLK", None)]),
+            ("SO_LINE", &[("DISC_AMT", None)]),
+            ("CONTACT", &[("TEL_MOB", None)]),
+        ],
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v3/accountviewdata"))
+        .and(query_param("BusinessObject", "AK1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"ARTICLE": [{"ART_CODE": "FB-1001", "ART_DESC1": "Fietsbel", "BAR_CODE": ""}]}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v3/accountviewdata"))
+        .and(query_param("BusinessObject", "SO1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"SO_HDR": [
+            {"COMMENT1": "LS-1-ORD1", "ORD_NR": "24000001", "RPL_INV": "10025"}
+        ]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v3/accountviewdata"))
+        .respond_with(no_records())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v3/accountviewdata"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"SO_HDR": [{"ORD_NR": "24000001"}], "CONTACT": [{"SUB_NR": "10025"}]}),
+        ))
+        .mount(&server)
+        .await;
+    let ledger = AccountViewLedger::new(client_for(&server), LedgerOptions::default()).unwrap();
+    let warnings = ledger.prepare().await.unwrap();
+    assert_eq!(warnings.len(), 3, "one per dropped column: {warnings:#?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("ARTICLE has no column REC_BLK")
+                && w.contains("article_blocked_column")),
+        "{warnings:#?}"
+    );
+    assert_eq!(ledger.run_options().article_blocked_column, None);
+    assert_eq!(ledger.run_options().order_line_discount_column, None);
+    assert_eq!(
+        ledger.options().article_blocked_column.as_deref(),
+        Some("REC_BLK"),
+        "the configuration itself is unchanged"
+    );
+
+    ledger.article_index().await.unwrap();
+    let mut discounted = order("LS-1-ORD1");
+    discounted.lines[0].quantity = Decimal::TWO;
+    discounted.lines[0].unit_price = Decimal::TEN;
+    discounted.lines[0].amount_incl = Decimal::new(1500, 2);
+    // The read-back after the write finds the booking by its reference (the SO1 mock).
+    ledger.book(&discounted).await.unwrap();
+    let draft = sync_core::domain::DebtorDraft {
+        name: "Piet".into(),
+        mobile: Some("0612345678".into()),
+        phone: Some("0501234567".into()),
+        control_account: Some("1300".into()),
+        ..Default::default()
+    };
+    sync_core::traits::LedgerDebtors::create_debtor(&ledger, &draft, Some("10025"))
+        .await
+        .unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    let index = requests
+        .iter()
+        .find(|r| {
+            r.url
+                .query()
+                .is_some_and(|q| q.contains("BusinessObject=AK1"))
+        })
+        .unwrap();
+    let fields = index
+        .url
+        .query_pairs()
+        .find(|(k, _)| k == "Fields")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    assert_eq!(fields, "ART_CODE,ART_DESC1,BAR_CODE", "no REC_BLK");
+    let posts: Vec<Value> = requests
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    let names = |def: &Value| -> Vec<String> {
+        def["Fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["Name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let order_body = posts.iter().find(|b| b["BusinessObject"] == "SO1").unwrap();
+    let line_def = &order_body["Table"]["DetailDefinitions"][0];
+    let line_fields = names(line_def);
+    assert!(
+        !line_fields.contains(&"DISC_AMT".to_owned()),
+        "{line_fields:?}"
+    );
+    let px = line_fields.iter().position(|f| f == "ART_PX").unwrap();
+    assert_eq!(
+        order_body["TableData"]["DetailData"][0]["Rows"][0]["Values"][px],
+        json!(7.5),
+        "without a discount column the line carries its net unit price"
+    );
+    let debtor_body = posts.iter().find(|b| b["BusinessObject"] == "AR1").unwrap();
+    let debtor_fields = names(&debtor_body["Table"]["Definition"]);
+    assert!(
+        !debtor_fields.contains(&"TEL_MOB".to_owned()),
+        "{debtor_fields:?}"
+    );
+    assert!(
+        debtor_fields.contains(&"TEL_BUS".to_owned()),
+        "{debtor_fields:?}"
     );
 }

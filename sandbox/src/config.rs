@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::accountview::AvLayout;
+
 /// Lightspeed rate-limit window sizes (requests per window).
 ///
 /// The defaults are the documented per-key limits: 300 per 5 minutes, 3,000 per hour, 12,000 per
@@ -88,6 +90,8 @@ pub struct SandboxConfig {
     pub(crate) av_not_found_on_empty: bool,
     pub(crate) av_single_row_object: SingleRowObject,
     pub(crate) av_validation_status: u16,
+    pub(crate) av_layout: AvLayout,
+    pub(crate) av_exact_text_filters: bool,
     pub(crate) fault_hold: Duration,
     pub(crate) webhook_timeout: Duration,
     pub(crate) webhook_secret: Option<String>,
@@ -110,6 +114,8 @@ impl Default for SandboxConfig {
             av_not_found_on_empty: true,
             av_single_row_object: SingleRowObject::Tables(vec!["ARTICLE".to_owned()]),
             av_validation_status: 400,
+            av_layout: AvLayout::standard(),
+            av_exact_text_filters: false,
             fault_hold: Duration::from_secs(120),
             webhook_timeout: Duration::from_secs(10),
             webhook_secret: None,
@@ -191,6 +197,19 @@ impl SandboxConfig {
     /// a success status, as some installations do).
     pub fn av_validation_status(mut self, status: u16) -> Self {
         self.av_validation_status = status;
+        self
+    }
+    /// How the administration's columns and business objects differ from the standard dictionary
+    /// (default: not at all); see [`AvLayout`]. Its field dictionary tells the truth about them.
+    pub fn av_layout(mut self, layout: AvLayout) -> Self {
+        self.av_layout = layout;
+        self
+    }
+    /// Whether AccountView text filters compare exactly (default `false`: as FoxPro with `SET EXACT
+    /// OFF`, a non-empty value matches every text that starts with it, so `SUB_NR = 1001` also
+    /// finds `10010`; an empty value matches only empty text).
+    pub fn av_exact_text_filters(mut self, exact: bool) -> Self {
+        self.av_exact_text_filters = exact;
         self
     }
     /// How long a `FaultKind::Timeout` holds a request before closing the connection (default

@@ -56,7 +56,7 @@ mod server;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-pub use accountview::{AccountViewSim, BookedDocument};
+pub use accountview::{AccountViewSim, AvLayout, BookedDocument};
 pub use axum::http::Method;
 pub use config::{RateLimits, SandboxConfig, SingleRowObject};
 pub use error::SandboxError;
@@ -261,6 +261,9 @@ impl Sandbox {
             not_found_on_empty: cfg.av_not_found_on_empty,
             single_row_object: cfg.av_single_row_object.clone(),
             validation_status: cfg.av_validation_status,
+            layout: cfg.av_layout.clone(),
+            exact_text_filters: cfg.av_exact_text_filters,
+            named_columns: Mutex::default(),
         });
         let tasks = vec![
             server::spawn(

@@ -160,6 +160,10 @@ pub struct InitArgs {
     /// from now on are booked.
     #[arg(long)]
     pub import_from: Option<chrono::NaiveDate>,
+    /// The flows to enable, e.g. `orders,stock` (the default: the flows of this build). `products`
+    /// and `customers` are configured but not part of this build yet.
+    #[arg(long)]
+    pub flows: Option<String>,
     /// Where the dashboard of `koppel serve` listens.
     #[arg(long)]
     pub dashboard_listen: Option<SocketAddr>,

@@ -276,6 +276,37 @@ pub struct Connection {
     pub customers: CustomersConfig,
 }
 
+/// The flows this build runs. The product and customer flows are configured already (`[products]`,
+/// `[customers]`) but not part of this build yet.
+pub const BUILT_FLOWS: &[&str] = &["orders", "stock"];
+
+impl Connection {
+    /// How the enabled flows use the administration: what the ledger's column plan is made of.
+    pub fn plan_scope(&self) -> accountview_client::sync::PlanScope {
+        accountview_client::sync::PlanScope::from_config(
+            self.orders.enabled.then_some(&self.orders),
+            self.stock.enabled.then_some(&self.stock),
+        )
+    }
+
+    /// One warning per flow that is enabled but not part of this build (nothing runs it).
+    pub fn unbuilt_flow_warnings(&self) -> Vec<String> {
+        [
+            ("products", self.products.enabled),
+            ("customers", self.customers.enabled),
+        ]
+        .into_iter()
+        .filter(|(_, enabled)| *enabled)
+        .map(|(flow, _)| {
+            format!(
+                "[{flow}] enabled = true, but this build has no {flow} flow: nothing runs it                  (this build runs {})",
+                BUILT_FLOWS.join(" and ")
+            )
+        })
+        .collect()
+    }
+}
+
 impl KoppelConfig {
     /// Read, resolve `${ENV}` placeholders, parse and validate a file.
     pub fn load(path: &Path) -> anyhow::Result<Self> {

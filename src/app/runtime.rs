@@ -180,11 +180,7 @@ fn build_connection(
         LightspeedShop::new(lightspeed.clone(), shop_options)
             .map_err(|e| anyhow::anyhow!("connection `{}`: [lightspeed.shop]: {e}", config.name))?,
     );
-    let ledger = Arc::new(
-        AccountViewLedger::new(accountview.clone(), config.accountview.ledger.clone()).map_err(
-            |e| anyhow::anyhow!("connection `{}`: [accountview.ledger]: {e}", config.name),
-        )?,
-    );
+    let ledger = Arc::new(ledger_for(&config, accountview.clone())?);
     let orders = OrdersFlow::new(
         config.name.clone(),
         config.orders.clone(),
@@ -210,6 +206,19 @@ fn build_connection(
         orders,
         stock,
     })
+}
+
+/// The ledger connector of a connection, for the flows it enables: the one `run`, `serve` and
+/// `check` use, so they agree on every AccountView column ([`ColumnPlan`]).
+///
+/// [`ColumnPlan`]: accountview_client::sync::ColumnPlan
+pub fn ledger_for(
+    config: &Connection,
+    client: AccountViewClient,
+) -> anyhow::Result<AccountViewLedger> {
+    let ledger = AccountViewLedger::new(client, config.accountview.ledger.clone())
+        .map_err(|e| anyhow::anyhow!("connection `{}`: [accountview.ledger]: {e}", config.name))?;
+    Ok(ledger.with_scope(&config.plan_scope()))
 }
 
 fn user_agent() -> String {

@@ -253,12 +253,37 @@ impl<T: Record> Records<T> {
         }
     }
 
-    /// The record whose key equals `key`.
+    /// The record whose key is `key` (trailing blanks and case aside), or `None`.
+    ///
+    /// AccountView's `Equal` on text matches prefixes (FoxPro's `SET EXACT OFF`: key `1001` also
+    /// finds `10010`), so a few rows sorted on the key are read and the key is compared exactly; the
+    /// record itself sorts before every longer key it prefixes.
     pub async fn get(&self, key: &str) -> Result<Option<T>> {
-        self.find(T::query().filter(Filter::equal(T::KEY, key)))
-            .await
+        let wanted = key.trim();
+        let query = T::query()
+            .with_business_object(T::BUSINESS_OBJECT)
+            .table(T::TABLE)
+            .filter(Filter::equal(T::KEY, wanted))
+            .sort([T::KEY], SortOrder::Ascending)
+            .page_size(EXACT_LOOKUP_ROWS);
+        let rows = self.client.query(query).max_pages(1).collect().await?;
+        rows.iter()
+            .find(|r| same_text(r, T::KEY, wanted))
+            .map(|r| T::from_row(r).map_err(|e| e.at_path(T::TABLE)))
+            .transpose()
     }
 }
+
+/// Rows read by a lookup of one record by an exact value (see [`Records::get`]).
+const EXACT_LOOKUP_ROWS: u32 = 10;
+
+/// Whether `row.column` is `wanted`, trailing blanks and case aside.
+fn same_text(row: &Row, column: &str, wanted: &str) -> bool {
+    row.text_lossy(column)
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case(wanted.trim()))
+}
+
+impl<T: Record> Records<T> {}
 
 /// The first row of `T::TABLE` in a write response, as a `T`.
 fn created<T: Record>(data: &DataSet) -> Result<T> {
@@ -293,30 +318,40 @@ impl<T: WritableRecord> Records<T> {
 
 impl Records<Debtor> {
     /// The debtor whose business e-mail (`MAIL_BUS`) equals `email` (trimmed; compared again
-    /// case-insensitively on the result).
+    /// case-insensitively on the result, as AccountView's `Equal` also matches longer addresses
+    /// that start with it: sorted on the address, the exact one comes first).
     pub async fn find_by_email(&self, email: &str) -> Result<Option<Debtor>> {
         let email = email.trim();
         let query = Debtor::query()
             .filter(Filter::equal("MAIL_BUS", email))
-            .page_size(10);
+            .sort(["MAIL_BUS"], SortOrder::Ascending)
+            .page_size(EXACT_LOOKUP_ROWS);
         let rows = self.client.query(query).max_pages(1).collect().await?;
         rows.iter()
-            .find(|r| {
-                r.text("MAIL_BUS")
-                    .is_some_and(|m| m.trim().eq_ignore_ascii_case(email))
-            })
+            .find(|r| same_text(r, "MAIL_BUS", email))
             .map(|r| Debtor::from_row(r).map_err(|e| e.at_path(Debtor::TABLE)))
             .transpose()
     }
 }
 
 impl Records<DeliveryAddress> {
-    /// The delivery addresses of one debtor.
+    /// The delivery addresses of one debtor (only that debtor's: AccountView's `Equal` also
+    /// matches debtor numbers that start with `sub_nr`; a row without a debtor number is kept).
     pub async fn for_debtor(&self, sub_nr: &str) -> Result<Vec<DeliveryAddress>> {
         use futures::TryStreamExt;
-        self.list(DeliveryAddress::query().filter(Filter::equal("SUB_NR", sub_nr)))
+        let wanted = sub_nr.trim();
+        let all: Vec<DeliveryAddress> = self
+            .list(DeliveryAddress::query().filter(Filter::equal("SUB_NR", wanted)))
             .try_collect()
-            .await
+            .await?;
+        Ok(all
+            .into_iter()
+            .filter(|a| {
+                a.sub_nr
+                    .as_deref()
+                    .is_none_or(|s| s.trim().eq_ignore_ascii_case(wanted))
+            })
+            .collect())
     }
 }
 

@@ -1,25 +1,23 @@
-//! The administration's field dictionary at run time ([`Ledger::prepare`](sync_core::traits::Ledger::prepare)):
-//! loaded once an hour per process, installed into the client's field facts (so lengths such as
-//! `SO_HDR.COMMENT1`'s, unknown to the built-in facts, guard the reference before anything is
-//! written), and checked for the configured reference columns.
+//! The administration's field dictionary at run time: loaded once an hour per process, held against
+//! the connector's [`ColumnPlan`] (see `columns`), and installed into the client's field facts
+//! (lengths, types and upper-case formats of every table the plan names, so `SO_HDR.COMMENT1`'s
+//! length guards the reference before anything is written) together with what the run leaves out:
+//! the options of optional columns the administration lacks are switched off for the run, and those
+//! columns are omitted from every write.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sync_core::error::SyncError;
 use tokio::time::Instant;
 
+use super::columns::{ColumnCheck, ColumnPlan, Flow};
 use super::ledger::AccountViewLedger;
 use crate::discovery::FieldDictionaryEntry;
-use crate::records::{JournalPosting, SalesOrder};
 
 /// How long a loaded dictionary is used before it is read again (a column widened in AccountView is
 /// picked up within the hour, without a request per run).
 pub(super) const DICTIONARY_REFRESH: Duration = Duration::from_secs(60 * 60);
-
-/// The tables the connector writes: their facts guard every write.
-const WRITTEN_TABLES: [&str; 6] = [
-    "CONTACT", "DEL_ADDR", "SO_HDR", "SO_LINE", "DJ_PAGE", "DJ_LINE",
-];
 
 /// A dictionary read at `loaded_at`.
 #[derive(Debug)]
@@ -29,18 +27,24 @@ pub(super) struct LoadedDictionary {
 }
 
 impl AccountViewLedger {
-    /// Loads (or reuses) the field dictionary, installs it, and checks the reference columns.
+    /// The connector's column plan: every column the configured flows read or write.
+    pub fn column_plan(&self) -> &ColumnPlan {
+        &self.plan
+    }
+
+    /// The column plan held against the administration's field dictionary — exactly what a run of
+    /// [`Ledger::prepare`](sync_core::traits::Ledger::prepare) or
+    /// [`ArticleSource::prepare`](sync_core::traits::ArticleSource::prepare) uses, so `koppel check`
+    /// can list it. Loads the dictionary of the plan's tables (at most once an hour; a failed
+    /// refresh keeps the one loaded) and, when it was read, installs it: the client's field facts
+    /// become the connector's base facts merged with the dictionary's types, lengths and uppercase
+    /// formats (not its mandatory flags: the dictionary marks columns AccountView generates itself,
+    /// such as `ORD_NR`, mandatory), plus the columns the administration lacks as omitted from
+    /// writes, and the run's options switch off every optional column it lacks.
     ///
-    /// The installed facts are the connector's base facts (those of the client when the connector
-    /// was made) merged with the dictionary's types, lengths and uppercase formats. Its mandatory
-    /// flags are left out: the dictionary marks columns AccountView generates itself (`ORD_NR`,
-    /// `PAGE_NR`) mandatory, and requiring them would refuse every booking.
-    ///
-    /// A dictionary that cannot be read is one warning, and the base facts stay. A table the
-    /// dictionary does not have is a warning too (its reference column is not verified). A
-    /// reference column missing from a table the dictionary has is a fatal configuration error
-    /// naming its `[accountview.ledger]` option.
-    pub(super) async fn prepare_dictionary(&self) -> Result<Vec<String>, SyncError> {
+    /// A dictionary that cannot be read leaves everything as configured: the check says so in one
+    /// warning.
+    pub async fn check_columns(&self) -> ColumnCheck {
         let mut loaded = self.dictionary.lock().await;
         let fresh = loaded
             .as_ref()
@@ -48,17 +52,8 @@ impl AccountViewLedger {
         if !fresh {
             match self.load_dictionary().await {
                 Ok(entries) => {
-                    let mut facts = (*self.base_facts).clone();
-                    let installable: Vec<FieldDictionaryEntry> = entries
-                        .iter()
-                        .cloned()
-                        .map(|mut e| {
-                            e.mandatory = Some(false);
-                            e
-                        })
-                        .collect();
-                    facts.extend_from_dictionary(&installable);
-                    self.client.set_field_facts(facts);
+                    let check = self.plan.check(&entries);
+                    self.install(&entries, &check);
                     tracing::debug!(
                         columns = entries.len(),
                         "field dictionary loaded into the field facts"
@@ -67,70 +62,65 @@ impl AccountViewLedger {
                         loaded_at: Instant::now(),
                         entries,
                     });
+                    return check;
                 }
                 Err(e) if loaded.is_some() => {
                     // Keep the dictionary of the last hour rather than fall back.
                     tracing::warn!(error = %e, "the field dictionary could not be refreshed; the loaded one stays");
                 }
                 Err(e) => {
-                    let warning = format!(
-                        "the field dictionary cannot be read ({e}): the built-in field facts \
-                         stay, so column lengths AccountView knows but Koppel does not (such as \
-                         the reference column's) are not checked before writing"
-                    );
-                    tracing::warn!("{warning}");
-                    return Ok(vec![warning]);
+                    tracing::warn!(error = %e, "the field dictionary cannot be read");
+                    return self.plan.unchecked(e.to_string());
                 }
             }
         }
         let entries = loaded.as_ref().map_or(&[][..], |d| d.entries.as_slice());
-        self.check_reference_columns(entries)
+        self.plan.check(entries)
     }
 
-    /// The entries of every written table, or the first error.
+    /// The per-run check of `flow`: its warnings, or the configuration error naming the option of a
+    /// required column the administration lacks.
+    pub(super) async fn prepare_columns(&self, flow: Flow) -> Result<Vec<String>, SyncError> {
+        let check = self.check_columns().await;
+        if let Some(error) = check.error(Some(flow)) {
+            return Err(error);
+        }
+        let warnings = check.warnings(Some(flow));
+        for warning in &warnings {
+            tracing::warn!(%flow, "{warning}");
+        }
+        Ok(warnings)
+    }
+
+    /// Installs a freshly read dictionary and what the run leaves out.
+    fn install(&self, entries: &[FieldDictionaryEntry], check: &ColumnCheck) {
+        let mut facts = (*self.base_facts).clone();
+        let installable: Vec<FieldDictionaryEntry> = entries
+            .iter()
+            .cloned()
+            .map(|mut e| {
+                e.mandatory = Some(false);
+                e
+            })
+            .collect();
+        facts.extend_from_dictionary(&installable);
+        for (table, column) in check.omitted() {
+            facts.omit(table, column);
+        }
+        self.client.set_field_facts(facts);
+        *self
+            .run_options
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Arc::new(check.run_options(&self.options));
+    }
+
+    /// The entries of every table of the plan, or the first error.
     async fn load_dictionary(&self) -> crate::Result<Vec<FieldDictionaryEntry>> {
         let mut entries = Vec::new();
-        for table in WRITTEN_TABLES {
+        for table in self.plan.tables() {
             entries.extend(self.client.field_dictionary(table).await?);
         }
         Ok(entries)
-    }
-
-    /// Each reference column must be in its table's dictionary, when the dictionary has the table.
-    fn check_reference_columns(
-        &self,
-        entries: &[FieldDictionaryEntry],
-    ) -> Result<Vec<String>, SyncError> {
-        let o = &self.options;
-        let mut warnings = Vec::new();
-        for (table, column, option) in [
-            (
-                SalesOrder::HEADER_TABLE,
-                o.sales_order_reference_column.as_str(),
-                "sales_order_reference_column",
-            ),
-            (
-                JournalPosting::PAGE_TABLE,
-                o.sales_invoice_reference_column.as_str(),
-                "sales_invoice_reference_column",
-            ),
-        ] {
-            let mut columns = entries.iter().filter(|e| e.is_in_table(table)).peekable();
-            if columns.peek().is_none() {
-                warnings.push(format!(
-                    "the field dictionary has no table {table}: [accountview.ledger] {option} \
-                     ({column}) is not verified"
-                ));
-                continue;
-            }
-            if !columns.any(|e| e.is_field(column)) {
-                return Err(SyncError::config(format!(
-                    "[accountview.ledger] {option}: {table} has no column {column} in this \
-                     administration's field dictionary, so bookings could not be found by their \
-                     reference; name a column of {table} that can hold it"
-                )));
-            }
-        }
-        Ok(warnings)
     }
 }

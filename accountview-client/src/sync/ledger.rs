@@ -16,6 +16,7 @@ use sync_core::traits::{ArticleIndex, Ledger};
 
 use super::addresses::{delivery_address_for_create, record_from_delivery_address};
 use super::articles::{article_ref_from_row, index_fields};
+use super::columns::{ColumnPlan, Flow, PlanScope};
 use super::dictionary::LoadedDictionary;
 use super::errors::{Operation, map_error};
 use super::journal::journal_posting;
@@ -80,6 +81,11 @@ pub struct AccountViewLedger {
     pub(super) base_facts: Arc<FieldFacts>,
     /// The field dictionary loaded by `prepare`, if any (refreshed hourly).
     pub(super) dictionary: Arc<tokio::sync::Mutex<Option<LoadedDictionary>>>,
+    /// Every column the configured flows use (see `columns`).
+    pub(super) plan: Arc<ColumnPlan>,
+    /// The options a run uses: the configured ones with every optional column the administration
+    /// lacks switched off (set by `prepare`; the configured ones until then).
+    pub(super) run_options: Arc<std::sync::RwLock<Arc<LedgerOptions>>>,
 }
 
 impl fmt::Debug for AccountViewLedger {
@@ -93,17 +99,38 @@ impl fmt::Debug for AccountViewLedger {
 
 impl AccountViewLedger {
     /// A connector over `client` (which must have a company selected) with `options`, checked with
-    /// [`LedgerOptions::validate`].
+    /// [`LedgerOptions::validate`], for the default [`PlanScope`] (the orders flow, both kinds of
+    /// booking); see [`with_scope`](Self::with_scope).
     pub fn new(client: AccountViewClient, options: LedgerOptions) -> Result<Self, SyncError> {
         options.validate()?;
+        let plan = ColumnPlan::new(&options, &PlanScope::default());
         Ok(Self {
             base_facts: Arc::new(client.field_facts()),
             dictionary: Arc::default(),
             client,
+            run_options: Arc::new(std::sync::RwLock::new(Arc::new(options.clone()))),
             options: Arc::new(options),
             numbers: Arc::default(),
             proofs: Arc::default(),
+            plan: Arc::new(plan),
         })
+    }
+
+    /// The connector for the flows of `scope` (which flows are enabled and how they use the
+    /// administration): its [`ColumnPlan`], which every run checks against the field dictionary.
+    #[must_use]
+    pub fn with_scope(mut self, scope: &PlanScope) -> Self {
+        self.plan = Arc::new(ColumnPlan::new(&self.options, scope));
+        self
+    }
+
+    /// The options of a run: the configured ones with every optional column the administration
+    /// lacks switched off.
+    pub fn run_options(&self) -> Arc<LedgerOptions> {
+        self.run_options
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// The client underneath (for statistics or calls the traits do not cover).
@@ -111,7 +138,7 @@ impl AccountViewLedger {
         &self.client
     }
 
-    /// The options in use.
+    /// The configured options (see [`run_options`](Self::run_options) for those of a run).
     pub fn options(&self) -> &LedgerOptions {
         &self.options
     }
@@ -358,11 +385,12 @@ impl AccountViewLedger {
 #[async_trait]
 impl Ledger for AccountViewLedger {
     /// Refuses to start a run while a reference lookup is known to be blind (see `read_back`), then
-    /// loads the administration's field dictionary into the client's field facts (at most once an
-    /// hour) and checks the reference columns against it (see `dictionary`).
+    /// checks the orders flow's columns against the administration's field dictionary (loaded at
+    /// most once an hour) and installs it (see `dictionary` and `columns`): an optional column it
+    /// lacks is left out with a warning, a required one stops the run naming its option.
     async fn prepare(&self) -> Result<Vec<String>, SyncError> {
         self.proofs.check_all()?;
-        self.prepare_dictionary().await
+        self.prepare_columns(Flow::Orders).await
     }
 
     async fn delivery_addresses(
@@ -425,11 +453,12 @@ impl Ledger for AccountViewLedger {
     }
 
     async fn article_index(&self) -> Result<ArticleIndex, SyncError> {
+        let options = self.run_options();
         let query = Query::new("AK1")
             .table("ARTICLE")
-            .fields(index_fields(&self.options))
+            .fields(index_fields(&options))
             .sort(["ART_CODE"], SortOrder::Ascending)
-            .page_size(self.options.article_page_size);
+            .page_size(options.article_page_size);
         let rows: Vec<Row> = self
             .client
             .query(query)
@@ -438,7 +467,7 @@ impl Ledger for AccountViewLedger {
             .map_err(|e| map_error(e, Operation::Scan, "reading the article index (AK1)"))?;
         let index: ArticleIndex = rows
             .iter()
-            .filter_map(|row| article_ref_from_row(row, &self.options))
+            .filter_map(|row| article_ref_from_row(row, &options))
             .collect();
         tracing::debug!(articles = index.len(), "article index loaded");
         Ok(index)
@@ -457,12 +486,13 @@ impl Ledger for AccountViewLedger {
 
     async fn book(&self, document: &SalesDocument) -> Result<BookingRef, SyncError> {
         let facts = self.client.field_facts();
+        let options = self.run_options();
         let request = match document.kind {
             SalesDocumentKind::SalesOrder => {
-                sales_order(document, &self.options, &facts)?.to_write_request()
+                sales_order(document, &options, &facts)?.to_write_request()
             }
             SalesDocumentKind::SalesInvoice | SalesDocumentKind::CreditNote => {
-                journal_posting(document, &self.options, &facts)?.to_write_request()
+                journal_posting(document, &options, &facts)?.to_write_request()
             }
         };
         let place = self.booking_place(document.kind);

@@ -10,9 +10,17 @@
 //!   classes (retryable / fatal / skippable), marking ambiguous writes outcome-unknown.
 //! * [`StateTokenStore`] keeps the client's OAuth tokens in sync-core's state store.
 //!
-//! [`Ledger::prepare`](sync_core::traits::Ledger::prepare) loads the administration's field dictionary
-//! (at most once an hour) into the client's field facts, so the columns written are checked against
-//! the real lengths before anything is sent, and checks that the reference columns exist.
+//! * [`ColumnPlan`] is the one description of every column the configured flows read or write
+//!   (per table, optional or required, and the option that chose it); [`ColumnCheck`] holds it
+//!   against an administration's field dictionary. `koppel init`, `koppel check` and every run use
+//!   it.
+//!
+//! [`Ledger::prepare`](sync_core::traits::Ledger::prepare) (orders) and
+//! [`ArticleSource::prepare`](sync_core::traits::ArticleSource::prepare) (stock) load the
+//! administration's field dictionary (at most once an hour) and check the connector's plan against
+//! it: the dictionary's lengths and formats guard every write, an optional column the administration
+//! lacks is left out of the run's queries and writes with one warning, a required one stops the run
+//! naming the option to set.
 //!
 //! Bookings are found again by their external reference (lookup-before-create): sales orders by
 //! `SO_HDR.COMMENT1`, journal postings by `DJ_PAGE.HDR_DESC` (both configurable); a booking found so
@@ -55,6 +63,7 @@
 mod addresses;
 mod article_source;
 mod articles;
+mod columns;
 mod debtors;
 mod dictionary;
 mod documents;
@@ -71,6 +80,10 @@ mod sales_order;
 mod text;
 mod token_store;
 
+pub use columns::{
+    CheckedColumn, ColumnCheck, ColumnPlan, ColumnStatus, ColumnUse, Flow, Need, OrdersScope,
+    PLAN_TABLES, PlanScope, PlannedColumn, StockScope,
+};
 pub use errors::{Operation, map_error};
 pub use ledger::AccountViewLedger;
 pub use options::LedgerOptions;

@@ -9,11 +9,11 @@
 //! an installation's own facts can be merged in from its field dictionary
 //! ([`FieldFacts::extend_from_dictionary`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::discovery::FieldDictionaryEntry;
 use crate::error::{Error, Result, ValidationProblem};
-use crate::write::{FieldType, WriteRequest, WriteValue};
+use crate::write::{FieldType, TableWrite, WriteRequest, WriteValue};
 
 mod builtin;
 
@@ -105,6 +105,8 @@ pub enum WriteMode {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FieldFacts {
     facts: HashMap<(String, String), FieldFact>,
+    /// Columns the administration does not have: left out of every write.
+    omitted: HashSet<(String, String)>,
 }
 
 fn key(table: &str, field: &str) -> (String, String) {
@@ -147,6 +149,18 @@ impl FieldFacts {
     /// The fact for `table.field` (case-insensitive).
     pub fn get(&self, table: &str, field: &str) -> Option<&FieldFact> {
         self.facts.get(&key(table, field))
+    }
+
+    /// Marks `table.field` as a column the administration does not have: [`FieldFacts::apply`]
+    /// leaves it out of every write (with its values), so an optional column the field dictionary
+    /// lacks is dropped instead of failing the write.
+    pub fn omit(&mut self, table: &str, field: &str) {
+        self.omitted.insert(key(table, field));
+    }
+
+    /// Whether `table.field` is left out of writes (see [`FieldFacts::omit`]).
+    pub fn is_omitted(&self, table: &str, field: &str) -> bool {
+        self.omitted.contains(&key(table, field))
     }
 
     /// Number of facts.
@@ -207,9 +221,11 @@ impl FieldFacts {
         }
     }
 
-    /// Checks (and where the policy says so, fixes) a write in place.
+    /// Checks (and where the policy says so, fixes) a write in place. Omitted columns (see
+    /// [`FieldFacts::omit`]) are removed first.
     pub fn apply(&self, request: &mut WriteRequest, mode: WriteMode) -> Result<()> {
         for table in request.tables_mut() {
+            self.remove_omitted(table);
             if table.rows.is_empty() {
                 continue;
             }
@@ -251,6 +267,28 @@ impl FieldFacts {
             }
         }
         Ok(())
+    }
+}
+
+impl FieldFacts {
+    /// Removes the omitted columns of `table` (declaration and values).
+    fn remove_omitted(&self, table: &mut TableWrite) {
+        if self.omitted.is_empty() {
+            return;
+        }
+        while let Some(idx) = table
+            .fields
+            .iter()
+            .position(|f| self.is_omitted(&table.name, &f.name))
+        {
+            let field = table.fields.remove(idx);
+            for row in &mut table.rows {
+                if idx < row.values.len() {
+                    row.values.remove(idx);
+                }
+            }
+            tracing::debug!(table = %table.name, field = %field.name, "column the administration lacks left out of the write");
+        }
     }
 }
 
@@ -323,6 +361,25 @@ mod tests {
             ("SRC_CODE", "pietersen"),
             ("ACCT_NAME", "P. Pietersen"),
         ]
+    }
+
+    #[test]
+    fn omitted_columns_are_left_out_of_writes() {
+        let mut cols = base();
+        cols.push(("TEL_MOB", "0612345678"));
+        cols.push(("CITY", "Groningen"));
+        let mut req = contact(cols);
+        let mut facts = FieldFacts::builtin();
+        facts.omit("contact", "tel_mob");
+        assert!(facts.is_omitted("CONTACT", "TEL_MOB"));
+        facts.apply(&mut req, WriteMode::Create).unwrap();
+        let names: Vec<&str> = req.header.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["SUB_NR", "ACCT_NR", "SRC_CODE", "ACCT_NAME", "CITY"]
+        );
+        assert_eq!(req.header.rows[0].values.len(), 5);
+        assert_eq!(req.header.rows[0].values[4], WriteValue::from("Groningen"));
     }
 
     #[test]

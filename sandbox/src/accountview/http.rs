@@ -19,6 +19,7 @@ use serde_json::{Map, Value, json};
 use super::AvInner;
 use super::db::{AvError, Db, codes};
 use super::dictionary::{self, BUSINESS_OBJECTS, TABLES};
+use super::layout::AvLayout;
 use super::read::ReadQuery;
 use super::write;
 use crate::faults::{FaultKind, FaultProbe, System};
@@ -255,18 +256,20 @@ fn route(
             let now = crate::clock::av_time(inner.clock.now());
             let mut dbs = lock(&inner.dbs);
             let db = &mut dbs[index];
-            write::parse(body).and_then(|req| {
+            let layout = &inner.layout;
+            lock(&inner.named_columns).extend(write::declared_columns(body));
+            write::parse(body, layout).and_then(|req| {
                 let written = if *method == Method::POST {
-                    write::insert(db, &req, &now)?
+                    write::insert(db, &req, &now, layout)?
                 } else {
                     write::update(db, &req, &now)?
                 };
-                Ok((200, write::answer(db, &written)))
+                Ok((200, layout.external_answer(write::answer(db, &written))))
             })
         }
-        ("GET", "accountviewsystembusinessobjects") => Ok((200, business_objects())),
+        ("GET", "accountviewsystembusinessobjects") => Ok((200, business_objects(inner))),
         ("GET", "accountviewsystemdata") => system_data(inner, &lock(&inner.dbs)[index], query),
-        ("GET", "accountviewfields") => fields(query),
+        ("GET", "accountviewfields") => fields(inner, query),
         _ => {
             return (
                 405,
@@ -346,15 +349,24 @@ fn belongs(main: &str, header: &super::db::Row, detail: &super::db::Row) -> bool
     }
 }
 
+/// The business object `code`, when this administration offers it.
+fn offered(inner: &AvInner, code: &str) -> Result<&'static dictionary::BoDef, AvError> {
+    dictionary::business_object(code)
+        .filter(|bo| inner.layout.has_business_object(bo.code))
+        .ok_or_else(|| {
+            AvError::request(codes::MALFORMED, format!("Onbekend bedrijfsobject {code}."))
+        })
+}
+
 fn read_data(inner: &AvInner, db: &Db, query: &str) -> Result<(u16, Value), AvError> {
-    let q = ReadQuery::parse(query)?;
+    let mut q = ReadQuery::parse(query)?.exact_text(inner.exact_text_filters);
     let code = q
         .business_object
         .clone()
         .ok_or_else(|| AvError::request(codes::MALFORMED, "BusinessObject ontbreekt."))?;
-    let bo = dictionary::business_object(&code).ok_or_else(|| {
-        AvError::request(codes::MALFORMED, format!("Onbekend bedrijfsobject {code}."))
-    })?;
+    let bo = offered(inner, &code)?;
+    lock(&inner.named_columns).extend(q.named_columns(bo.table));
+    q.translate_to_standard(&inner.layout, bo.table, bo.child)?;
     let details: Vec<(&str, Vec<&super::db::Row>)> = bo
         .child
         .map(|c| (c, db.rows(c).iter().collect()))
@@ -368,27 +380,36 @@ fn read_data(inner: &AvInner, db: &Db, query: &str) -> Result<(u16, Value), AvEr
             m.insert((*extra).to_owned(), json!([]));
         }
     }
+    let answer = if status == 200 {
+        inner.layout.external_answer(answer)
+    } else {
+        answer
+    };
     Ok((status, answer))
 }
 
-fn business_objects() -> Value {
+fn business_objects(inner: &AvInner) -> Value {
     Value::Array(
         BUSINESS_OBJECTS
             .iter()
+            .filter(|b| inner.layout.has_business_object(b.code))
             .map(|b| json!({ "Code": b.code, "Description": b.desc, "InsertAllowed": b.insert, "UpdateAllowed": b.update, "DeleteAllowed": b.delete }))
             .collect(),
     )
 }
 
-/// Rows of the field dictionary (`DCT_FLD`).
-fn field_rows() -> Vec<super::db::Row> {
+/// Rows of the field dictionary (`DCT_FLD`), in the administration's names.
+fn field_rows(layout: &AvLayout) -> Vec<super::db::Row> {
     let mut key = 0u64;
     let mut rows = Vec::new();
-    for t in TABLES {
+    for t in TABLES.iter().filter(|t| layout.has_table(t.name)) {
         for f in t.fields {
+            let Some(name) = layout.external(t.name, f.name) else {
+                continue;
+            };
             key += 1;
             let v = json!({
-                "FLD_DESC": f.desc, "FIELD_NAME": f.name, "DBF_NAME": t.name, "FIELD_LEN": f.len,
+                "FLD_DESC": f.desc, "FIELD_NAME": name, "DBF_NAME": t.name, "FIELD_LEN": f.len,
                 "FIELD_TYPE": f.ty.to_string(), "INP_MAND": f.mand, "FLD_FMT": if f.upper { "!" } else { "" },
                 "FLD_MASK": "", "COM_BLK": false, "EXT_KEY": key,
             });
@@ -402,11 +423,12 @@ fn system_data(inner: &AvInner, _db: &Db, query: &str) -> Result<(u16, Value), A
     let q = ReadQuery::parse(query)?;
     let which = q.business_object.clone().unwrap_or_default();
     let (table, rows): (&str, Vec<super::db::Row>) = match which.as_str() {
-        "FLD" => ("DCT_FLD", field_rows()),
+        "FLD" => ("DCT_FLD", field_rows(&inner.layout)),
         "DBF" => (
             "DCT_FILE",
             TABLES
                 .iter()
+                .filter(|t| inner.layout.has_table(t.name))
                 .enumerate()
                 .map(|(i, t)| {
                     let bo = BUSINESS_OBJECTS.iter().find(|b| b.table == t.name);
@@ -442,22 +464,22 @@ fn system_data(inner: &AvInner, _db: &Db, query: &str) -> Result<(u16, Value), A
 
 /// `GET /accountviewfields?BusinessObject=…`: the columns of the business object's tables
 /// (`[{TableName, FieldName, FieldType, FieldLength, Mandatory, Description}]`, a sandbox shape).
-fn fields(query: &str) -> Result<(u16, Value), AvError> {
+fn fields(inner: &AvInner, query: &str) -> Result<(u16, Value), AvError> {
     let q = ReadQuery::parse(query)?;
     let code = q
         .business_object
         .clone()
         .ok_or_else(|| AvError::request(codes::MALFORMED, "BusinessObject ontbreekt."))?;
-    let bo = dictionary::business_object(&code).ok_or_else(|| {
-        AvError::request(codes::MALFORMED, format!("Onbekend bedrijfsobject {code}."))
-    })?;
+    let bo = offered(inner, &code)?;
+    let layout = &inner.layout;
     let list: Vec<Value> = [Some(bo.table), bo.child]
         .into_iter()
         .flatten()
         .filter_map(dictionary::table)
         .flat_map(|t| {
-            t.fields.iter().map(move |f| {
-                json!({ "TableName": t.name, "FieldName": f.name, "FieldType": f.ty.to_string(), "FieldLength": f.len, "Mandatory": f.mand, "Description": f.desc })
+            t.fields.iter().filter_map(move |f| {
+                let name = layout.external(t.name, f.name)?;
+                Some(json!({ "TableName": t.name, "FieldName": name, "FieldType": f.ty.to_string(), "FieldLength": f.len, "Mandatory": f.mand, "Description": f.desc }))
             })
         })
         .collect();

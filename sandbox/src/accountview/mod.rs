@@ -7,6 +7,7 @@
 mod db;
 mod dictionary;
 mod http;
+mod layout;
 mod oauth;
 mod parse;
 mod read;
@@ -23,6 +24,7 @@ use serde_json::{Map, Value, json};
 
 pub(crate) use self::db::Db;
 use self::db::{BASE_QUANTITIES, Row, derive_quantities};
+pub use self::layout::AvLayout;
 pub(crate) use self::oauth::Tokens;
 use crate::SandboxError;
 use crate::clock::{SimClock, av_time};
@@ -55,6 +57,12 @@ pub(crate) struct AvInner {
     pub(crate) not_found_on_empty: bool,
     pub(crate) single_row_object: SingleRowObject,
     pub(crate) validation_status: u16,
+    /// How this administration's columns differ from the standard dictionary.
+    pub(crate) layout: AvLayout,
+    /// Whether text filters compare exactly (else FoxPro's prefix comparison).
+    pub(crate) exact_text_filters: bool,
+    /// Every `(table, column)` a data request named (see [`AccountViewSim::columns_named`]).
+    pub(crate) named_columns: Mutex<std::collections::BTreeSet<(String, String)>>,
 }
 
 impl AvInner {
@@ -91,8 +99,8 @@ impl std::fmt::Debug for AccountViewSim {
     }
 }
 
-fn row_json(table: &str, row: &Row, index: usize) -> Value {
-    let mut m = row.clone();
+fn row_json(layout: &AvLayout, table: &str, row: &Row, index: usize) -> Value {
+    let mut m = layout.external_row(table, row);
     m.insert(format!("{table}_Id"), json!(index));
     Value::Object(m)
 }
@@ -152,8 +160,10 @@ impl AccountViewSim {
             .unwrap_or_default()
     }
 
-    /// Every row of a table of the seeded company (e.g. `SO_HDR`, `ARTICLE`) in the read shape.
+    /// Every row of a table of the seeded company (e.g. `SO_HDR`, `ARTICLE`) in the read shape,
+    /// with the administration's column names (see [`AvLayout`]).
     pub fn rows(&self, table: &str) -> Vec<Value> {
+        let layout = &self.inner.layout;
         let dbs = lock(&self.inner.dbs);
         let table_name = table.to_ascii_uppercase();
         dbs.first()
@@ -161,13 +171,14 @@ impl AccountViewSim {
                 db.rows(&table_name)
                     .iter()
                     .enumerate()
-                    .map(|(i, r)| row_json(&table_name, r, i))
+                    .map(|(i, r)| row_json(layout, &table_name, r, i))
                     .collect()
             })
             .unwrap_or_default()
     }
 
     fn documents(&self, header: &str, line: &str, same: &[&str]) -> Vec<BookedDocument> {
+        let layout = &self.inner.layout;
         let dbs = lock(&self.inner.dbs);
         let Some(db) = dbs.first() else {
             return Vec::new();
@@ -176,13 +187,13 @@ impl AccountViewSim {
             .iter()
             .enumerate()
             .map(|(i, h)| BookedDocument {
-                header: row_json(header, h, i),
+                header: row_json(layout, header, h, i),
                 lines: db
                     .rows(line)
                     .iter()
                     .filter(|l| same.iter().all(|k| l.get(*k) == h.get(*k)))
                     .enumerate()
-                    .map(|(j, l)| row_json(line, l, j))
+                    .map(|(j, l)| row_json(layout, line, l, j))
                     .collect(),
             })
             .collect()
@@ -219,9 +230,9 @@ impl AccountViewSim {
             .find(|a| a.get("ART_CODE").and_then(Value::as_str) == Some(art_code))
     }
 
-    /// Inserts or updates an article from a JSON object of columns (`ART_CODE` required);
-    /// absent columns keep their value (or the empty default), derived quantities are
-    /// recomputed and `CNG_DATE` is bumped.
+    /// Inserts or updates an article from a JSON object of columns (`ART_CODE` required, the
+    /// administration's column names); absent columns keep their value (or the empty default),
+    /// derived quantities are recomputed and `CNG_DATE` is bumped.
     pub fn upsert_article(&self, article: Value) -> Result<(), SandboxError> {
         let Value::Object(input) = article else {
             return Err(SandboxError::Invalid(
@@ -232,6 +243,11 @@ impl AccountViewSim {
             .into_iter()
             .map(|(k, v)| (k.to_ascii_uppercase(), v))
             .collect();
+        let input = self
+            .inner
+            .layout
+            .standard_row("ARTICLE", input)
+            .map_err(|c| SandboxError::Invalid(format!("ARTICLE has no column {c}")))?;
         let code = input
             .get("ART_CODE")
             .and_then(Value::as_str)
@@ -265,8 +281,8 @@ impl AccountViewSim {
         Ok(())
     }
 
-    /// Sets one column of an article and bumps `CNG_DATE`. Changing `QTY_TECH`, `QTY_RES_SO` or
-    /// `QTY_BESTEL` recomputes `QTY_AVAIL`, `QTY_FREE2` and `QTY_ECON`.
+    /// Sets one column of an article (the administration's name) and bumps `CNG_DATE`. Changing
+    /// `QTY_TECH`, `QTY_RES_SO` or `QTY_BESTEL` recomputes `QTY_AVAIL`, `QTY_FREE2` and `QTY_ECON`.
     pub fn set_article_column(
         &self,
         art_code: &str,
@@ -274,7 +290,12 @@ impl AccountViewSim {
         value: Value,
     ) -> Result<(), SandboxError> {
         let now = av_time(self.inner.clock.now());
-        let column = column.to_ascii_uppercase();
+        let column = self
+            .inner
+            .layout
+            .standard_name("ARTICLE", column)
+            .ok_or_else(|| SandboxError::Invalid(format!("ARTICLE has no column {column}")))?
+            .to_ascii_uppercase();
         let mut dbs = lock(&self.inner.dbs);
         let row = dbs
             .first_mut()
@@ -353,9 +374,17 @@ impl AccountViewSim {
         self.inner.log.writes()
     }
 
-    /// Clears the request log and counters.
+    /// Clears the request log and counters (and the columns named).
     pub fn reset_counters(&self) {
         self.inner.log.reset();
+        lock(&self.inner.named_columns).clear();
+    }
+
+    /// Every `(TABLE, COLUMN)` the data requests so far named, as sent (upper case, the
+    /// administration's names): `Fields`, filter and sort columns of reads (a bare name counted on
+    /// the business object's main table) and the declared columns of writes, refused ones included.
+    pub fn columns_named(&self) -> std::collections::BTreeSet<(String, String)> {
+        lock(&self.inner.named_columns).clone()
     }
 
     /// Replaces the fault plan.

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::db::{AvError, Row, codes};
 use super::dictionary::{self, BoDef, FieldDef, TableDef};
+use super::layout::AvLayout;
 use crate::clock::{fmt_av, parse_av_datetime};
 use crate::money::{dec, num};
 
@@ -45,6 +46,45 @@ pub(crate) fn business_object_of(body: &[u8]) -> Option<String> {
     get_ci(&v, "BusinessObject")?
         .as_str()
         .map(|s| s.trim().to_ascii_uppercase())
+}
+
+/// Every `(table, column)` a write body declares (`RowId`/`HeaderId` aside), as sent; read loosely,
+/// so a malformed body names what it can.
+pub(crate) fn declared_columns(body: &[u8]) -> Vec<(String, String)> {
+    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+        return Vec::new();
+    };
+    let Some(table) = get_ci(&v, "Table") else {
+        return Vec::new();
+    };
+    let definitions = get_ci(table, "Definition").into_iter().chain(
+        get_ci(table, "DetailDefinitions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten(),
+    );
+    let mut out = Vec::new();
+    for def in definitions {
+        let name = get_ci(def, "Name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_uppercase();
+        for f in get_ci(def, "Fields")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let field = get_ci(f, "Name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .trim();
+            if !field.eq_ignore_ascii_case("RowId") && !field.eq_ignore_ascii_case("HeaderId") {
+                out.push((name.clone(), field.to_ascii_uppercase()));
+            }
+        }
+    }
+    out
 }
 
 fn text_of(v: &Value) -> String {
@@ -105,6 +145,7 @@ fn parse_table(
     data: &Value,
     expected: &'static TableDef,
     is_detail: bool,
+    layout: &AvLayout,
 ) -> Result<TableRows, AvError> {
     let name = get_ci(def, "Name")
         .and_then(Value::as_str)
@@ -132,19 +173,30 @@ fn parse_table(
                 .to_owned()
         })
         .collect();
-    for f in &fields {
-        let special = f.eq_ignore_ascii_case("RowId") || f.eq_ignore_ascii_case("HeaderId");
-        if !special && expected.field(f).is_none() {
-            return Err(AvError::validation(
-                codes::UNKNOWN_FIELD,
-                format!(
-                    "Veld {} bestaat niet in tabel {}.",
-                    f.to_ascii_uppercase(),
-                    expected.name
-                ),
-            ));
-        }
-    }
+    let unknown = |f: &str| {
+        AvError::validation(
+            codes::UNKNOWN_FIELD,
+            format!(
+                "Veld {} bestaat niet in tabel {}.",
+                f.to_ascii_uppercase(),
+                expected.name
+            ),
+        )
+    };
+    // The administration's names as standard ones; a column it does not have is unknown.
+    let fields = fields
+        .into_iter()
+        .map(|f| {
+            let special = f.eq_ignore_ascii_case("RowId") || f.eq_ignore_ascii_case("HeaderId");
+            if special {
+                return Ok(f);
+            }
+            layout
+                .standard_name(expected.name, &f)
+                .filter(|s| expected.field(s).is_some())
+                .ok_or_else(|| unknown(&f))
+        })
+        .collect::<Result<Vec<String>, AvError>>()?;
     let rows = get_ci(data, "Rows")
         .and_then(Value::as_array)
         .ok_or_else(|| malformed(format!("Geen rijen voor tabel {}.", expected.name)))?;
@@ -185,14 +237,15 @@ fn parse_table(
     })
 }
 
-/// Parses a write body.
-pub(crate) fn parse(body: &[u8]) -> Result<WriteRequest, AvError> {
+/// Parses a write body in the administration's column names (`layout`).
+pub(crate) fn parse(body: &[u8], layout: &AvLayout) -> Result<WriteRequest, AvError> {
     let v: Value =
         serde_json::from_slice(body).map_err(|e| malformed(format!("Ongeldige JSON: {e}")))?;
     let code = get_ci(&v, "BusinessObject")
         .and_then(Value::as_str)
         .ok_or_else(|| malformed("BusinessObject ontbreekt."))?;
     let bo = dictionary::business_object(code.trim())
+        .filter(|bo| layout.has_business_object(bo.code))
         .ok_or_else(|| malformed(format!("Onbekend bedrijfsobject {code}.")))?;
     if let Some(bd) = get_ci(&v, "BookDate").and_then(Value::as_str)
         && !bd.trim().is_empty()
@@ -208,6 +261,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<WriteRequest, AvError> {
         get_ci(data, "Data").ok_or_else(|| malformed("Data ontbreekt."))?,
         main_def,
         false,
+        layout,
     )?;
     let detail_defs = get_ci(table, "DetailDefinitions")
         .and_then(Value::as_array)
@@ -222,7 +276,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<WriteRequest, AvError> {
             let data = detail_data
                 .first()
                 .ok_or_else(|| malformed("DetailData ontbreekt."))?;
-            Some(parse_table(def, data, child, true)?)
+            Some(parse_table(def, data, child, true, layout)?)
         }
         (Some(_), None) => {
             return Err(malformed(format!(

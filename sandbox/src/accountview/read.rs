@@ -5,7 +5,10 @@
 //! `GreaterThanOrEqual`, `LessThan`, `LessThanOrEqual`, `DateOnOrAfterDate`, `DateOnOrBeforeDate`,
 //! `DateAfterDate`, `DateBeforeDate`, and the numeric codes `42` (≥) and `43` (≤) seen in old
 //! code. Value types `C` (text, trailing blanks ignored, case-sensitive like FoxPro), `N`, `D`,
-//! `T` (FoxPro literals `{^2024-05-01}` / `{^2024-05-01 13:45:00}` or ISO) and `L`.
+//! `T` (FoxPro literals `{^2024-05-01}` / `{^2024-05-01 13:45:00}` or ISO) and `L`. Text
+//! `Equal`/`NotEqual` compare as FoxPro with `SET EXACT OFF` unless exact comparison is configured:
+//! a non-empty value matches every text that starts with it (`1001` matches `10010`); an empty
+//! value matches only empty text (a sandbox assumption).
 //! `FilterIsListOfValues{n}=true` makes `FilterValue{n}` a comma list (any of / none of).
 //! `PageSize` defaults to 100 and is capped at 1000; `PageNumber` is 1-based.
 
@@ -16,6 +19,8 @@ use chrono::NaiveDateTime;
 use serde_json::{Map, Value, json};
 
 use super::db::{AvError, Row, codes};
+use super::dictionary;
+use super::layout::AvLayout;
 use crate::clock::parse_av_datetime;
 use crate::money::{dec, parse};
 
@@ -70,6 +75,8 @@ pub(crate) struct ReadQuery {
     descending: bool,
     page_size: usize,
     page: usize,
+    /// Text filters compare exactly (else as FoxPro's `SET EXACT OFF`: by prefix).
+    exact: bool,
 }
 
 fn bad(message: impl Into<String>) -> AvError {
@@ -167,7 +174,85 @@ impl ReadQuery {
                 .is_some_and(|s| s.to_ascii_lowercase().starts_with("desc")),
             page_size,
             page,
+            exact: false,
         })
+    }
+
+    /// Every `(table, column)` the read names in `Fields`, filters and sorts, as sent (a bare name
+    /// counted on `main`).
+    pub(crate) fn named_columns(&self, main: &str) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .filters
+            .iter()
+            .map(|f| &f.field)
+            .chain(self.sort.iter())
+            .map(|c| (main.to_owned(), c.clone()))
+            .collect();
+        for (table, column) in self.fields.iter().flatten() {
+            out.push((
+                table.clone().unwrap_or_else(|| main.to_owned()),
+                column.clone(),
+            ));
+        }
+        out
+    }
+
+    /// Compares text filters exactly (`true`) or by prefix, as FoxPro's `SET EXACT OFF` (`false`).
+    pub(crate) fn exact_text(mut self, exact: bool) -> Self {
+        self.exact = exact;
+        self
+    }
+
+    /// Takes the filter, sort and `Fields` names of a read of business object tables `main` (+
+    /// `child`) in the administration's names and turns them into standard ones. A name the
+    /// administration does not have, or a `Fields` entry no table of the business object has, is
+    /// AccountView's unknown-column error.
+    pub(crate) fn translate_to_standard(
+        &mut self,
+        layout: &AvLayout,
+        main: &str,
+        child: Option<&str>,
+    ) -> Result<(), AvError> {
+        let unknown = |name: &str, table: &str| {
+            AvError::request(
+                codes::UNKNOWN_FIELD,
+                format!("Veld {name} bestaat niet in tabel {table}."),
+            )
+        };
+        let known = |table: &str, name: &str| {
+            name == "EXT_KEY"
+                || name.eq_ignore_ascii_case(&format!("{table}_Id"))
+                || dictionary::table(table).is_some_and(|t| t.field(name).is_some())
+        };
+        for name in self
+            .filters
+            .iter_mut()
+            .map(|f| &mut f.field)
+            .chain(self.sort.iter_mut())
+        {
+            *name = layout
+                .standard_name(main, name)
+                .ok_or_else(|| unknown(name, main))?;
+        }
+        if let Some(fields) = &mut self.fields {
+            for (table, name) in fields.iter_mut() {
+                let tables: Vec<&str> = match table.as_deref() {
+                    Some(t) if t.eq_ignore_ascii_case(main) => vec![main],
+                    Some(t) if child.is_some_and(|c| t.eq_ignore_ascii_case(c)) => {
+                        child.into_iter().collect()
+                    }
+                    Some(t) => return Err(unknown(name, t)),
+                    None => std::iter::once(main).chain(child).collect(),
+                };
+                let standard = tables.iter().find_map(|t| {
+                    layout
+                        .standard_name(t, name)
+                        .filter(|s| known(t, &s.to_ascii_uppercase()))
+                });
+                *name = standard.ok_or_else(|| unknown(name, tables.first().unwrap_or(&main)))?;
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn has_filters(&self) -> bool {
@@ -196,7 +281,10 @@ impl ReadQuery {
         if self.filters.is_empty() {
             return true;
         }
-        let mut results = self.filters.iter().map(|f| filter_matches(f, row));
+        let mut results = self
+            .filters
+            .iter()
+            .map(|f| filter_matches(f, row, self.exact));
         if self.match_any {
             results.any(|r| r)
         } else {
@@ -296,7 +384,7 @@ fn bool_of(s: &str) -> Option<bool> {
     }
 }
 
-fn one_matches(f: &Filter, cell: &Value, want: &str) -> bool {
+fn one_matches(f: &Filter, cell: &Value, want: &str, exact: bool) -> bool {
     match f.ty {
         'N' => match (dec(cell), parse(want.trim())) {
             (Some(a), Some(b)) => cmp_op(f.op, &a, &b),
@@ -325,13 +413,15 @@ fn one_matches(f: &Filter, cell: &Value, want: &str) -> bool {
             match f.op {
                 Op::Contains => a.contains(b),
                 Op::StartsWith => a.starts_with(b),
+                // FoxPro `SET EXACT OFF`: compared up to the length of the value asked for.
+                Op::Equal if !exact && !b.is_empty() => a.starts_with(b),
                 op => cmp_op(op, &a.as_str(), &b),
             }
         }
     }
 }
 
-fn filter_matches(f: &Filter, row: &Row) -> bool {
+fn filter_matches(f: &Filter, row: &Row, exact: bool) -> bool {
     let cell = row.get(&f.field).cloned().unwrap_or(Value::Null);
     if f.op == Op::NotEqual {
         f.values.iter().all(|v| {
@@ -339,10 +429,10 @@ fn filter_matches(f: &Filter, row: &Row) -> bool {
                 op: Op::Equal,
                 ..f.clone()
             };
-            !one_matches(&eq, &cell, v)
+            !one_matches(&eq, &cell, v, exact)
         })
     } else {
-        f.values.iter().any(|v| one_matches(f, &cell, v))
+        f.values.iter().any(|v| one_matches(f, &cell, v, exact))
     }
 }
 

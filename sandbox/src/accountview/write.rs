@@ -6,8 +6,9 @@ use serde_json::{Map, Value, json};
 
 use super::db::{AvError, BASE_QUANTITIES, Db, Row, codes, derive_quantities};
 use super::dictionary::{self, TableDef};
+use super::layout::AvLayout;
 use super::parse::malformed;
-pub(crate) use super::parse::{WriteRequest, business_object_of, parse};
+pub(crate) use super::parse::{WriteRequest, business_object_of, declared_columns, parse};
 use crate::money::{dec, num, round2};
 
 /// Checks uppercase format, length and (for inserts) mandatory columns of a row.
@@ -126,8 +127,15 @@ fn check_references(db: &Db, table: &str, row: &Row) -> Result<(), AvError> {
 pub(crate) type Written = Vec<(&'static str, Vec<u64>)>;
 
 /// Applies an insert; everything is validated before anything is stored.
-pub(crate) fn insert(db: &mut Db, req: &WriteRequest, now: &str) -> Result<Written, AvError> {
+pub(crate) fn insert(
+    db: &mut Db,
+    req: &WriteRequest,
+    now: &str,
+    layout: &AvLayout,
+) -> Result<Written, AvError> {
     let bo = req.bo;
+    // An administration without a blocked flag on articles blocks none.
+    let articles_block = layout.external("ARTICLE", "REC_BLK").is_some();
     if !bo.insert {
         return Err(AvError::validation(
             codes::NOT_ALLOWED,
@@ -159,6 +167,7 @@ pub(crate) fn insert(db: &mut Db, req: &WriteRequest, now: &str) -> Result<Writt
             validate(detail.table, row, true)?;
             check_references(db, detail.table.name, row)?;
             if detail.table.name == "SO_LINE"
+                && articles_block
                 && db
                     .find("ARTICLE", "ART_CODE", &s(row, "ART_CODE"))
                     .is_some_and(|a| a.get("REC_BLK") == Some(&json!(true)))

@@ -2,16 +2,22 @@
 //! windows) and the administration (a token, the configured company, counts of VAT codes, ledger
 //! accounts, journals, payment conditions, article access), and check that what the configuration
 //! names exists there: columns in the field dictionary, VAT codes, accounts, conditions, articles.
+//! The AccountView columns are checked exactly as a run checks them: the ledger connector of the
+//! connection (the one `run` and `serve` use) holds its column plan — every column the enabled flows
+//! read or write — against the administration's field dictionary, and the check lists the columns a
+//! run uses with their types and lengths. An optional column the administration lacks is a warning
+//! (a run leaves it out), a required one a failure naming the option to set.
 //! It also looks a booking up by its reference for each kind the orders flow books (the sales order
 //! or sales invoice of the target, and credit notes when they are booked), exactly as a run does.
-//! Missing columns and codes are warnings; a connection that does not work, or a booking lookup that
-//! cannot be performed (a run would check for duplicates blind), is a failure (exit 1).
+//! Missing codes are warnings; a connection that does not work, a required column the administration
+//! lacks, or a booking lookup that cannot be performed (a run would check for duplicates blind), is a
+//! failure (exit 1). Flows that are enabled but not part of this build are warnings.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use accountview_client::sync::AccountViewLedger;
+use accountview_client::sync::{AccountViewLedger, CheckedColumn, ColumnStatus};
 use serde::Serialize;
 use sync_core::domain::SalesDocumentKind;
 use sync_core::state::StateStore;
@@ -100,6 +106,9 @@ pub struct AccountViewCheck {
     /// The booking lookups performed (`BUSINESS_OBJECT.COLUMN`), each answered with rows or
     /// AccountView's "no records".
     pub booking_lookups: Vec<String>,
+    /// Every column the enabled flows read or write, with what the field dictionary says about it
+    /// (present with its type and length, missing, or not verified): exactly what a run checks.
+    pub columns: Vec<CheckedColumn>,
     /// Why it does not work.
     pub problem: Option<Problem>,
 }
@@ -141,7 +150,7 @@ pub async fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
 
 /// Checks one connection.
 pub async fn check_connection(c: &Connection, state: Arc<dyn StateStore>) -> ConnectionCheck {
-    let mut warnings = Vec::new();
+    let mut warnings = c.unbuilt_flow_warnings();
     let lightspeed = check_lightspeed(c, &mut warnings).await;
     let accountview = check_accountview(c, state, &mut warnings).await;
     ConnectionCheck {
@@ -298,9 +307,33 @@ async fn check_accountview(
             warnings.push(format!("payment conditions cannot be checked: {why}"));
         }
     }
-    warnings.extend(column_warnings(c, &admin));
     warnings.extend(reference_warnings(c, &admin, &codes));
-    match booking_lookups(c, client).await {
+    let ledger = match crate::app::runtime::ledger_for(c, client) {
+        Ok(ledger) => ledger,
+        Err(e) => {
+            out.ok = false;
+            out.problem = Some(Problem::new(
+                format!("AccountView: {e:#}"),
+                "correct [accountview.ledger]",
+            ));
+            return out;
+        }
+    };
+    // The columns, exactly as a run checks them.
+    let columns = ledger.check_columns().await;
+    warnings.extend(columns.warnings(None));
+    let problems = columns.problems(None);
+    out.columns = columns.columns;
+    if !problems.is_empty() {
+        out.ok = false;
+        out.problem = Some(Problem::new(
+            format!("AccountView: a run would stop: {}", problems.join("; ")),
+            "set the options named to columns this administration has (`koppel init` proposes \
+             them), or switch the flow that needs them off",
+        ));
+        return out;
+    }
+    match booking_lookups(c, &ledger).await {
         Ok(lookups) => out.booking_lookups = lookups,
         Err(problem) => {
             out.ok = false;
@@ -314,7 +347,7 @@ async fn check_accountview(
 /// connector a run uses. Any answer but rows or "no records" is a problem.
 async fn booking_lookups(
     c: &Connection,
-    client: accountview_client::AccountViewClient,
+    ledger: &AccountViewLedger,
 ) -> Result<Vec<String>, Problem> {
     if !c.orders.enabled {
         return Ok(Vec::new());
@@ -322,8 +355,6 @@ async fn booking_lookups(
     let fix = "set [accountview.ledger] to a business object and reference column this \
                administration reads bookings from (`koppel init` proposes them); until then every \
                duplicate check of a run would be blind";
-    let ledger = AccountViewLedger::new(client, c.accountview.ledger.clone())
-        .map_err(|e| Problem::new(format!("AccountView: [accountview.ledger]: {e}"), fix))?;
     let mut kinds = vec![c.orders.target.document_kind()];
     if c.orders.credit_notes {
         kinds.push(SalesDocumentKind::CreditNote);
@@ -339,71 +370,6 @@ async fn booking_lookups(
         }
     }
     Ok(lookups)
-}
-
-/// The configured columns the field dictionary does not know.
-fn column_warnings(c: &Connection, admin: &Administration) -> Vec<String> {
-    let ledger = &c.accountview.ledger;
-    let stock = &c.stock.columns;
-    let wanted: Vec<(&str, Option<&str>, &str)> = vec![
-        (
-            "SO_HDR",
-            Some(ledger.sales_order_reference_column.as_str()),
-            "[accountview.ledger] sales_order_reference_column",
-        ),
-        (
-            "DJ_PAGE",
-            Some(ledger.sales_invoice_reference_column.as_str()),
-            "[accountview.ledger] sales_invoice_reference_column",
-        ),
-        (
-            "ARTICLE",
-            ledger.ean_column.as_deref(),
-            "[accountview.ledger] ean_column",
-        ),
-        (
-            "SO_LINE",
-            ledger.order_line_discount_column.as_deref(),
-            "[accountview.ledger] order_line_discount_column",
-        ),
-        (
-            "ARTICLE",
-            Some(stock.technical.as_str()),
-            "[stock.columns] technical",
-        ),
-        (
-            "ARTICLE",
-            Some(stock.available.as_str()),
-            "[stock.columns] available",
-        ),
-        (
-            "ARTICLE",
-            Some(stock.reserved_sales.as_str()),
-            "[stock.columns] reserved_sales",
-        ),
-        (
-            "ARTICLE",
-            Some(stock.economic.as_str()),
-            "[stock.columns] economic",
-        ),
-    ];
-    let mut out = Vec::new();
-    let mut unknown_tables = Vec::new();
-    for (table, column, option) in wanted {
-        let Some(column) = column else { continue };
-        match admin.has_column(table, column) {
-            Some(true) => {}
-            Some(false) => out.push(format!("{table} has no column {column} ({option})")),
-            None if !unknown_tables.contains(&table) => {
-                unknown_tables.push(table);
-                out.push(format!(
-                    "the field dictionary of {table} could not be read: its columns are not verified"
-                ));
-            }
-            None => {}
-        }
-    }
-    out
 }
 
 /// Codes the mappings name that the administration does not have.
@@ -469,6 +435,53 @@ fn reference_warnings(c: &Connection, admin: &Administration, articles: &[&str])
         ));
     }
     out
+}
+
+/// The columns a run uses, one line per table (`ARTICLE   ART_CODE C15, BAR_CODE C20, …`), and the
+/// ones it leaves out or lacks.
+fn render_columns(out: &mut String, columns: &[CheckedColumn]) {
+    if columns.is_empty() {
+        return;
+    }
+    let in_use = columns.iter().filter(|c| c.in_use()).count();
+    let verified = columns
+        .iter()
+        .filter(|c| matches!(c.status, ColumnStatus::Present { .. }))
+        .count();
+    let _ = writeln!(
+        out,
+        "    columns             {in_use} used by a run ({verified} verified in the field dictionary)"
+    );
+    let mut tables: Vec<&str> = Vec::new();
+    for c in columns {
+        if !tables.contains(&c.planned.table.as_str()) {
+            tables.push(&c.planned.table);
+        }
+    }
+    for table in tables {
+        let listed: Vec<String> = columns
+            .iter()
+            .filter(|c| c.planned.table == table && c.in_use())
+            .map(|c| {
+                let label = c.describe();
+                label
+                    .strip_prefix(&format!("{table}."))
+                    .unwrap_or(&label)
+                    .to_owned()
+            })
+            .collect();
+        if !listed.is_empty() {
+            let _ = writeln!(out, "      {table:<9} {}", listed.join(", "));
+        }
+    }
+    let absent: Vec<String> = columns
+        .iter()
+        .filter(|c| !c.in_use())
+        .map(|c| c.planned.label())
+        .collect();
+    if !absent.is_empty() {
+        let _ = writeln!(out, "    not in the administration  {}", absent.join(", "));
+    }
 }
 
 fn status(ok: bool) -> &'static str {
@@ -553,6 +566,7 @@ pub fn render(report: &CheckReport) -> String {
                 );
             }
         }
+        render_columns(&mut out, &av.columns);
         if let Some(p) = &av.problem {
             let _ = writeln!(out, "    problem:     {}", p.problem);
             let _ = writeln!(out, "    what to do:  {}", p.what_to_do);

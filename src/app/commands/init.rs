@@ -30,7 +30,9 @@ use anyhow::{Context, bail};
 use secrecy::SecretString;
 use sync_core::config::{BookingTarget, SpecialArticles};
 
-use self::discovery::{Discovery, discover_administration, shop_methods};
+use self::discovery::{
+    DICTIONARY_TABLES, Discovery, discover_administration, read_dictionaries, shop_methods,
+};
 use self::prompt::{Prompter, Question};
 use crate::app::cli::InitArgs;
 use crate::app::config::{KoppelConfig, StateSection};
@@ -141,9 +143,12 @@ pub async fn wizard(args: InitArgs, p: &mut Prompter<'_>) -> anyhow::Result<Opti
         articles.discount.as_str(),
         articles.rounding.as_str(),
     ];
-    let administration = discover_administration(&client, &codes)
+    let mut administration = discover_administration(&client, &codes)
         .await
         .map_err(|e| explain::accountview(&e).into_error("cannot read the administration"))?;
+    administration.dictionaries = read_dictionaries(&client, &DICTIONARY_TABLES)
+        .await
+        .map_err(|e| explain::accountview(&e).into_error("cannot read the field dictionary"))?;
     let discovery = Discovery {
         shop: shop.facts.clone(),
         methods,
@@ -189,7 +194,7 @@ pub async fn wizard(args: InitArgs, p: &mut Prompter<'_>) -> anyhow::Result<Opti
         dashboard_listen,
         dashboard_password,
     };
-    let text = config_file::render(&answers, &proposal.orders, &proposal.ledger)?;
+    let text = config_file::render(&answers, &proposal)?;
     KoppelConfig::parse(&text).context("the proposed configuration does not load (a bug)")?;
     if !p.confirm(
         &format!("\nWrite this configuration to {}?", args.config.display()),

@@ -19,7 +19,7 @@ use sync_core::flows::stock::FLOW as STOCK;
 
 /// The flows this build can run. The product and customer flows are configured already
 /// (`[products]`, `[customers]`) but not part of this build yet.
-pub const AVAILABLE_FLOWS: &[&str] = &["orders", "stock"];
+pub const AVAILABLE_FLOWS: &[&str] = crate::app::config::BUILT_FLOWS;
 
 /// Which flows a pass runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +62,11 @@ pub async fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let config = KoppelConfig::load(&args.config.config)?;
     let flows = Flows::chosen(args.flow)?;
     let runtime = Runtime::build(&config).await?;
+    for connection in &runtime.connections {
+        for warning in connection.config.unbuilt_flow_warnings() {
+            eprintln!("warning: connection {}: {warning}", connection.name());
+        }
+    }
     // The same watcher `koppel serve` uses: failed runs, connections that went down and records
     // dead-lettered for the first time notify once.
     let monitor = Monitor::new(

@@ -119,6 +119,11 @@ pub async fn start_on(config: KoppelConfig, listener: TcpListener) -> anyhow::Re
         .local_addr()
         .context("the listener has no address")?;
     let runtime = Runtime::build(&config).await?;
+    for connection in &runtime.connections {
+        for warning in connection.config.unbuilt_flow_warnings() {
+            tracing::warn!(connection = connection.name(), "{warning}");
+        }
+    }
     let notifiers = Notifiers::from_config(&config.notify)?;
     let monitor = Arc::new(Monitor::new(runtime.state.clone(), notifiers));
     let connections = runtime

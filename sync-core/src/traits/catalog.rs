@@ -20,6 +20,15 @@ pub trait ArticleSource: Send + Sync {
         crate::report::ApiStats::default()
     }
 
+    /// Called once at the start of every stock run, before any article is read: the connector
+    /// loads what it keeps per run (an administration's field dictionary, say) and checks the
+    /// columns the run needs against the ledger. The warnings (an optional column that is absent and
+    /// left out, say) go into the run report; an error (a quantity column of the formula the ledger
+    /// lacks) stops the run before anything is written. The default does nothing.
+    async fn prepare(&self) -> Result<Vec<String>, SyncError> {
+        Ok(Vec::new())
+    }
+
     /// Articles changed inside `window` (the ledger's change timestamp). Stock changes may not move
     /// that timestamp in every ledger; the stock flow can use [`all_articles`](Self::all_articles).
     async fn changed_articles(&self, window: &ReadWindow) -> Result<Vec<Article>, SyncError>;

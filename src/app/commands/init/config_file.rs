@@ -13,6 +13,8 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 use sync_core::config::OrdersConfig;
 
+use super::proposal::Proposal;
+
 /// Everything the file holds besides the proposed mappings.
 #[derive(Clone)]
 pub struct Answers {
@@ -143,12 +145,15 @@ fn ledger_changes(ledger: &LedgerOptions) -> anyhow::Result<toml::Table> {
         .collect())
 }
 
-/// The configuration text.
-pub fn render(
-    answers: &Answers,
-    orders: &OrdersConfig,
-    ledger: &LedgerOptions,
-) -> anyhow::Result<String> {
+#[derive(Serialize)]
+struct EnabledOut {
+    enabled: bool,
+}
+
+/// The configuration text: the answers and the proposal's `[orders]`, `[stock]`,
+/// `[accountview.ledger]`, and whether `[products]` and `[customers]` are enabled.
+pub fn render(answers: &Answers, proposal: &Proposal) -> anyhow::Result<String> {
+    let (orders, ledger): (&OrdersConfig, &LedgerOptions) = (&proposal.orders, &proposal.ledger);
     let a = answers;
     let mut out = format!(
         "# Koppel configuration, written by `koppel init` on {}.\n\
@@ -205,6 +210,31 @@ pub fn render(
         "orders",
         orders,
     )?);
+    out.push('\n');
+    out.push_str(&section(
+        "AccountView stock into the shop: the formula over the quantity columns the\n\
+         administration has (`koppel init` chose them from its field dictionary).",
+        "stock",
+        &proposal.stock,
+    )?);
+    for (name, enabled) in [
+        ("products", proposal.flows.products),
+        ("customers", proposal.flows.customers),
+    ] {
+        out.push('\n');
+        out.push_str(&section(
+            &format!(
+                "The {name} flow{}.",
+                if enabled {
+                    " (enabled, but not part of this build: nothing runs it yet)"
+                } else {
+                    ""
+                }
+            ),
+            name,
+            &EnabledOut { enabled },
+        )?);
+    }
     out.push('\n');
     out.push_str(&section(
         "The dashboard of `koppel serve`.",
@@ -293,7 +323,17 @@ mod tests {
             ean_column: None,
             ..LedgerOptions::default()
         };
-        let text = render(&answers(), &OrdersConfig::default(), &ledger).unwrap();
+        let proposal = Proposal {
+            orders: OrdersConfig::default(),
+            stock: sync_core::config::StockConfig::default(),
+            ledger: ledger.clone(),
+            flows: super::super::proposal::FlowSelection {
+                products: true,
+                ..Default::default()
+            },
+            notes: Default::default(),
+        };
+        let text = render(&answers(), &proposal).unwrap();
         let config = KoppelConfig::parse(&text).unwrap_or_else(|e| panic!("{e:#}\n{text}"));
         let ls = config.lightspeed.as_ref().unwrap();
         assert_eq!(ls.api_secret.expose_secret(), "ls-se${cret}");
@@ -302,6 +342,11 @@ mod tests {
         assert_eq!(av.client_secret.expose_secret(), "av-secret\"quoted\"");
         assert_eq!(av.ledger, ledger, "{text}");
         assert_eq!(config.orders, OrdersConfig::default());
+        assert_eq!(config.stock, sync_core::config::StockConfig::default());
+        assert!(
+            config.products.enabled && !config.customers.enabled,
+            "{text}"
+        );
         assert!(text.contains("[accountview.ledger]"), "{text}");
         assert!(
             !text.contains("sales_order_reference_column"),

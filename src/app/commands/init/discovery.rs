@@ -25,8 +25,8 @@ pub const PAYMENT_CONDITIONS_OBJECT: &str = "PC1";
 /// The table of [`PAYMENT_CONDITIONS_OBJECT`].
 pub const PAYMENT_CONDITIONS_TABLE: &str = "PAY_COND";
 
-/// The tables whose column dictionaries the wizard and the check read.
-pub const DICTIONARY_TABLES: [&str; 4] = ["ARTICLE", "SO_HDR", "SO_LINE", "DJ_PAGE"];
+/// The tables whose column dictionaries the wizard reads: every table a column plan may name.
+pub const DICTIONARY_TABLES: [&str; 7] = accountview_client::sync::PLAN_TABLES;
 
 /// What the shop says about itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -222,8 +222,12 @@ pub struct Administration {
     pub articles_readable: bool,
     /// Which of the asked-for article codes exist (upper case).
     pub existing_articles: BTreeSet<String>,
-    /// Column dictionaries per table; a table that could not be read is absent or empty.
+    /// Column dictionaries per table (read by [`read_dictionaries`]); a table that could not be
+    /// read is absent or empty.
     pub dictionaries: BTreeMap<String, Vec<FieldDictionaryEntry>>,
+    /// When the payment conditions cannot be read: the condition codes the debtors use
+    /// (`CONTACT.DISC_CODE`), with how many debtors use each, most used first.
+    pub debtor_payment_codes: Vec<(String, usize)>,
 }
 
 impl Administration {
@@ -246,14 +250,20 @@ impl Administration {
         self.dictionary(table)
             .map(|d| d.iter().any(|f| f.is_field(column)))
     }
+
+    /// Every dictionary entry read, of every table.
+    pub fn dictionary_entries(&self) -> Vec<FieldDictionaryEntry> {
+        self.dictionaries.values().flatten().cloned().collect()
+    }
 }
 
 /// Reads an administration: its business objects, VAT codes, ledger accounts, journals, payment
-/// conditions, whether `article_codes` exist, one page of articles, and the column dictionaries of
-/// [`DICTIONARY_TABLES`]. `client` must be bound to the company.
+/// conditions (or, when they cannot be read, the codes its debtors use), whether `article_codes`
+/// exist and one page of articles. The column dictionaries are read apart
+/// ([`read_dictionaries`]). `client` must be bound to the company.
 ///
-/// A missing `PC1` object or an unreadable dictionary is recorded, not an error; an error reading
-/// the core reference data (token, relay offline, …) is returned.
+/// A missing `PC1` object is recorded, not an error; an error reading the core reference data
+/// (token, relay offline, …) is returned.
 pub async fn discover_administration(
     client: &AccountViewClient,
     article_codes: &[&str],
@@ -282,29 +292,32 @@ pub async fn discover_administration(
     let existing_articles = if codes.is_empty() {
         BTreeSet::new()
     } else {
+        // One `Equal` per code, OR'ed (a code may hold a comma, which a list filter would split);
+        // `Equal` also matches longer codes that start with one, so only the codes asked for count.
+        let mut query = Query::new("AK1")
+            .table("ARTICLE")
+            .fields(["ART_CODE"])
+            .match_any(true);
+        for code in &codes {
+            query = query.filter(Filter::equal("ART_CODE", code.as_str()));
+        }
+        let wanted = &codes;
         client
-            .query(
-                Query::new("AK1")
-                    .table("ARTICLE")
-                    .filter(Filter::any_of("ART_CODE", codes.clone())),
-            )
+            .query(query)
             .stream()
             .try_filter_map(|row| async move {
-                Ok(row.text_lossy("ART_CODE").map(|c| c.to_ascii_uppercase()))
+                Ok(row
+                    .text_lossy("ART_CODE")
+                    .map(|c| c.trim().to_ascii_uppercase())
+                    .filter(|c| wanted.contains(c)))
             })
             .try_collect()
             .await?
     };
-    let mut dictionaries = BTreeMap::new();
-    for table in DICTIONARY_TABLES {
-        match client.field_dictionary(table).await {
-            Ok(entries) => {
-                dictionaries.insert(table.to_owned(), entries);
-            }
-            Err(e) if is_fatal(&e) => return Err(e),
-            Err(e) => tracing::warn!(table, error = %e, "cannot read the field dictionary"),
-        }
-    }
+    let debtor_payment_codes = match &payment_conditions {
+        PaymentConditions::Found(_) => Vec::new(),
+        PaymentConditions::Unavailable(_) => debtor_payment_codes(client).await?,
+    };
     Ok(Administration {
         business_objects,
         vat_codes,
@@ -313,8 +326,59 @@ pub async fn discover_administration(
         payment_conditions,
         articles_readable: true,
         existing_articles,
-        dictionaries,
+        dictionaries: BTreeMap::new(),
+        debtor_payment_codes,
     })
+}
+
+/// The field dictionaries of `tables`; a table that cannot be read is left out (with a log line),
+/// an error of the connection itself is returned.
+pub async fn read_dictionaries(
+    client: &AccountViewClient,
+    tables: &[&str],
+) -> accountview_client::Result<BTreeMap<String, Vec<FieldDictionaryEntry>>> {
+    let mut dictionaries = BTreeMap::new();
+    for table in tables {
+        match client.field_dictionary(table).await {
+            Ok(entries) => {
+                dictionaries.insert((*table).to_owned(), entries);
+            }
+            Err(e) if is_fatal(&e) => return Err(e),
+            Err(e) => tracing::warn!(table, error = %e, "cannot read the field dictionary"),
+        }
+    }
+    Ok(dictionaries)
+}
+
+/// The payment-condition codes the debtors use (`CONTACT.DISC_CODE`, one scan of that column),
+/// most used first; none when the column cannot be read.
+async fn debtor_payment_codes(
+    client: &AccountViewClient,
+) -> accountview_client::Result<Vec<(String, usize)>> {
+    let query = Query::new("AR1")
+        .table("CONTACT")
+        .fields(["SUB_NR", "DISC_CODE"])
+        .page_size(1000);
+    let rows = match client.query(query).collect().await {
+        Ok(rows) => rows,
+        Err(e) if is_fatal(&e) => return Err(e),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the debtors' payment conditions");
+            return Ok(Vec::new());
+        }
+    };
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for code in rows
+        .iter()
+        .filter_map(|r| r.text_lossy("DISC_CODE"))
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+    {
+        *counts.entry(code).or_default() += 1;
+    }
+    let mut codes: Vec<(String, usize)> = counts.into_iter().collect();
+    codes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(codes)
 }
 
 /// Errors that end discovery (the connection itself is broken), as opposed to one object or

@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use accountview_client::FieldDictionaryEntry;
-use accountview_client::sync::LedgerOptions;
+use accountview_client::sync::{ColumnPlan, ColumnStatus, LedgerOptions, PlanScope};
 use chrono::NaiveDate;
 use serde::Serialize;
-use sync_core::config::{BookingTarget, OrdersConfig, PaymentMapping};
+use sync_core::config::{BookingTarget, OrdersConfig, PaymentMapping, StockConfig, StockFormula};
 
 use super::discovery::{Administration, Discovery, PaymentConditions, ShopMethods};
 use super::vat_rules::{propose_revenue_accounts, propose_vat_codes, words};
@@ -26,6 +26,98 @@ pub struct ProposalRequest {
     pub target: BookingTarget,
     /// Historic import: book orders from this date (none: from now on).
     pub import_from: Option<NaiveDate>,
+    /// The flows to enable.
+    pub flows: FlowSelection,
+}
+
+/// Which flows the configuration enables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlowSelection {
+    /// Shop orders into AccountView.
+    pub orders: bool,
+    /// AccountView stock into the shop.
+    pub stock: bool,
+    /// AccountView articles into shop products (not part of this build).
+    pub products: bool,
+    /// Customers both ways (not part of this build).
+    pub customers: bool,
+}
+
+impl Default for FlowSelection {
+    /// The flows of this build: orders and stock.
+    fn default() -> Self {
+        Self {
+            orders: true,
+            stock: true,
+            products: false,
+            customers: false,
+        }
+    }
+}
+
+impl FlowSelection {
+    /// Reads a list such as `orders,stock` (commas or blanks; `all` is every flow; `none` none).
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        let mut out = Self {
+            orders: false,
+            stock: false,
+            products: false,
+            customers: false,
+        };
+        for name in text
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .map(|n| n.trim().to_ascii_lowercase())
+            .filter(|n| !n.is_empty())
+        {
+            match name.as_str() {
+                "orders" => out.orders = true,
+                "stock" => out.stock = true,
+                "products" => out.products = true,
+                "customers" => out.customers = true,
+                "all" => {
+                    out = Self {
+                        orders: true,
+                        stock: true,
+                        products: true,
+                        customers: true,
+                    }
+                }
+                "none" => {}
+                other => anyhow::bail!(
+                    "`{other}` is not a flow: choose from orders, stock, products, customers"
+                ),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The names of the chosen flows, comma-separated.
+    pub fn names(&self) -> String {
+        let names: Vec<&str> = [
+            ("orders", self.orders),
+            ("stock", self.stock),
+            ("products", self.products),
+            ("customers", self.customers),
+        ]
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(n, _)| n)
+        .collect();
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(",")
+        }
+    }
+
+    /// The chosen flows this build does not have.
+    pub fn unbuilt(&self) -> Vec<&'static str> {
+        [("products", self.products), ("customers", self.customers)]
+            .into_iter()
+            .filter(|(_, on)| *on)
+            .map(|(n, _)| n)
+            .collect()
+    }
 }
 
 /// One proposed setting and why.
@@ -73,13 +165,17 @@ impl Notes {
     }
 }
 
-/// The proposed `[orders]` and `[accountview.ledger]` settings.
+/// The proposed `[orders]`, `[stock]` and `[accountview.ledger]` settings and the flows enabled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
     /// `[orders]`.
     pub orders: OrdersConfig,
+    /// `[stock]`.
+    pub stock: StockConfig,
     /// `[accountview.ledger]`.
     pub ledger: LedgerOptions,
+    /// The flows enabled (`[products]` and `[customers]` are written with their `enabled` only).
+    pub flows: FlowSelection,
     /// Why each value was chosen, and what to check.
     pub notes: Notes,
 }
@@ -123,12 +219,24 @@ impl Proposal {
 pub fn propose(discovery: &Discovery, request: &ProposalRequest) -> Proposal {
     let admin = &discovery.administration;
     let mut notes = Notes::default();
+    let flows = request.flows;
     let mut orders = OrdersConfig {
+        enabled: flows.orders,
         target: request.target,
         import_from: request.import_from,
         ..OrdersConfig::default()
     };
+    let mut stock = StockConfig {
+        enabled: flows.stock,
+        ..StockConfig::default()
+    };
     let mut ledger = LedgerOptions::default();
+    for flow in flows.unbuilt() {
+        notes.warn(format!(
+            "the {flow} flow is not part of this build: [{flow}] enabled = true is written, but \
+             nothing runs it until a Koppel that has it (this build runs orders and stock)"
+        ));
+    }
 
     let vat = propose_vat_codes(&admin.vat_codes, &mut notes);
     orders.vat_codes = vat.rules.clone();
@@ -140,10 +248,10 @@ pub fn propose(discovery: &Discovery, request: &ProposalRequest) -> Proposal {
         orders.sales_journal.clone_from(&journal);
         ledger.sales_journal = journal;
     }
-    propose_columns(admin, &mut ledger, &mut notes);
+    propose_columns(admin, &mut ledger, &mut stock, &orders, &mut notes);
     let (payments, default_condition) = payment_methods(
         &discovery.methods,
-        &admin.payment_conditions,
+        admin,
         column_length(admin, "SO_HDR", "PAY_MTH"),
         &mut notes,
     );
@@ -171,7 +279,9 @@ pub fn propose(discovery: &Discovery, request: &ProposalRequest) -> Proposal {
     }
     Proposal {
         orders,
+        stock,
         ledger,
+        flows,
         notes,
     }
 }
@@ -251,37 +361,27 @@ fn column_length(admin: &Administration, table: &str, column: &str) -> Option<us
         .filter(|l| *l > 0)
 }
 
-/// Which optional columns the connector writes, from the column dictionaries: a default column the
-/// tenant lacks is switched off, `PAY_MTH` is switched on when the sales-order header has it, and
-/// the EAN column is looked for by its description when `BAR_CODE` is missing.
-fn propose_columns(admin: &Administration, ledger: &mut LedgerOptions, notes: &mut Notes) {
-    let keep = |table: &str, option: &str, slot: &mut Option<String>, notes: &mut Notes| {
-        let Some(column) = slot.clone() else { return };
-        if admin.has_column(table, &column) == Some(false) {
-            notes.warn(format!(
-                "{table} has no column {column}: [accountview.ledger] {option} is switched off"
-            ));
-            *slot = None;
-        }
-    };
-    keep(
-        "SO_HDR",
-        "payment_condition_column",
-        &mut ledger.payment_condition_column,
-        notes,
-    );
-    keep(
-        "SO_HDR",
-        "shipping_method_column",
-        &mut ledger.shipping_method_column,
-        notes,
-    );
-    keep(
-        "SO_LINE",
-        "order_line_discount_column",
-        &mut ledger.order_line_discount_column,
-        notes,
-    );
+/// The columns the configuration uses, proposed from the column dictionaries so that only columns
+/// the administration has are proposed: `PAY_MTH` is switched on when the sales-order header has
+/// it, the EAN column and the stock formula's quantity columns are looked for by their
+/// descriptions when the defaults are missing, and then the connector's [`ColumnPlan`] for the
+/// enabled flows is held against the dictionaries — exactly as `koppel check` and every run do: an
+/// optional column the administration lacks is switched off (or, built in, left out), a required
+/// one is a warning naming the option to set.
+fn propose_columns(
+    admin: &Administration,
+    ledger: &mut LedgerOptions,
+    stock: &mut StockConfig,
+    orders: &OrdersConfig,
+    notes: &mut Notes,
+) {
+    if admin.dictionaries.values().all(Vec::is_empty) {
+        notes.warn(
+            "the field dictionary could not be read: the documented default columns are kept \
+             unverified; `koppel check` checks them once it can be read",
+        );
+        return;
+    }
     if admin.has_column("SO_HDR", "PAY_MTH") == Some(true) {
         ledger.payment_method_column = Some("PAY_MTH".into());
         notes.choice(
@@ -290,28 +390,192 @@ fn propose_columns(admin: &Administration, ledger: &mut LedgerOptions, notes: &m
             "SO_HDR has it (Betaalwijze)",
         );
     }
-    if admin.has_column("SO_HDR", &ledger.sales_order_reference_column) == Some(false) {
-        notes.warn(format!(
-            "SO_HDR has no column {}: set [accountview.ledger] sales_order_reference_column to the \
-             column that holds the shop order reference",
-            ledger.sales_order_reference_column
-        ));
-    }
     if let Some(dictionary) = admin.dictionary("ARTICLE") {
         let current = ledger.ean_column.clone().unwrap_or_default();
-        if !dictionary.iter().any(|f| f.is_field(&current)) {
-            ledger.ean_column = find_ean_column(dictionary);
-            match &ledger.ean_column {
-                Some(c) => {
-                    notes.choice("EAN column of articles", c, "its description names the EAN")
-                }
-                None => notes.warn(
-                    "no EAN/barcode column found in ARTICLE: order lines are matched on article \
-                     code and SKU only ([accountview.ledger] ean_column)",
-                ),
-            }
+        if !dictionary.iter().any(|f| f.is_field(&current))
+            && let Some(found) = find_ean_column(dictionary)
+        {
+            notes.choice(
+                "EAN column of articles",
+                &found,
+                "its description names the EAN",
+            );
+            ledger.ean_column = Some(found);
         }
     }
+    if stock.enabled {
+        propose_stock(admin, stock, notes);
+    }
+
+    let scope = PlanScope::from_config(
+        orders.enabled.then_some(orders),
+        stock.enabled.then_some(&*stock),
+    );
+    let check = ColumnPlan::new(ledger, &scope).check(&admin.dictionary_entries());
+    for c in check.dropped(None) {
+        let p = &c.planned;
+        match p.options().first() {
+            Some(option) => notes.warn(format!(
+                "{} has no column {}: {option} is switched off ({})",
+                p.table,
+                p.column,
+                p.purpose()
+            )),
+            None => notes.note(format!(
+                "{} has no column {}: Koppel leaves it out ({})",
+                p.table,
+                p.column,
+                p.purpose()
+            )),
+        }
+    }
+    *ledger = check.run_options(ledger);
+    // The payment condition goes to every header that has the column; off when none has it.
+    if let Some(column) = ledger.payment_condition_column.clone() {
+        let planned: Vec<_> = check
+            .columns
+            .iter()
+            .filter(|c| c.planned.column.eq_ignore_ascii_case(&column))
+            .filter(|c| {
+                c.planned
+                    .options()
+                    .iter()
+                    .any(|o| o.ends_with("payment_condition_column"))
+            })
+            .collect();
+        if !planned.is_empty() && planned.iter().all(|c| c.status == ColumnStatus::Missing) {
+            ledger.payment_condition_column = None;
+        }
+    }
+    let mut unverified: Vec<&str> = Vec::new();
+    for c in &check.columns {
+        if c.status == ColumnStatus::Unverified && !unverified.contains(&c.planned.table.as_str()) {
+            unverified.push(&c.planned.table);
+        }
+    }
+    for table in unverified {
+        notes.warn(format!(
+            "the field dictionary of {table} could not be read: its columns are proposed \
+             unverified"
+        ));
+    }
+    for problem in check.problems(None) {
+        notes.warn(problem);
+    }
+}
+
+/// A quantity column of `ARTICLE` whose description has one of `wanted` and none of `not`.
+fn quantity_column<'a>(
+    dictionary: &'a [FieldDictionaryEntry],
+    wanted: &[&str],
+    not: &[&str],
+) -> Option<&'a FieldDictionaryEntry> {
+    dictionary.iter().find(|f| {
+        let numeric = f.field_type.is_none_or(|t| {
+            matches!(
+                t,
+                accountview_client::FieldType::N
+                    | accountview_client::FieldType::Y
+                    | accountview_client::FieldType::B
+                    | accountview_client::FieldType::I
+            )
+        });
+        let w = words(f.description.as_deref().unwrap_or_default());
+        numeric
+            && w.iter().any(|w| wanted.contains(&w.as_str()))
+            && !w.iter().any(|w| not.contains(&w.as_str()))
+    })
+}
+
+/// The stock formula over the quantity columns `ARTICLE` has: a default column the administration
+/// lacks is looked for by its description, and the formula falls back from "available minus sales
+/// reservations" to available stock or technical stock when columns are missing; the choice is
+/// said either way.
+fn propose_stock(admin: &Administration, stock: &mut StockConfig, notes: &mut Notes) {
+    let Some(dictionary) = admin.dictionary("ARTICLE") else {
+        return;
+    };
+    let has = |column: &str| dictionary.iter().any(|f| f.is_field(column));
+    let c = &mut stock.columns;
+    for (option, slot, wanted, not) in [
+        (
+            "technical",
+            &mut c.technical,
+            &["technisch", "technische", "technical"][..],
+            &["beschikbaar", "min", "vrij", "vrije"][..],
+        ),
+        (
+            "available",
+            &mut c.available,
+            &["beschikbaar", "available"][..],
+            &[][..],
+        ),
+        (
+            "reserved_sales",
+            &mut c.reserved_sales,
+            &[
+                "gereserveerd",
+                "gereserveerde",
+                "reservering",
+                "reserveringen",
+                "verkoopreserveringen",
+                "reserved",
+            ][..],
+            &["beschikbaar", "min", "vrij", "vrije"][..],
+        ),
+        (
+            "economic",
+            &mut c.economic,
+            &["economisch", "economische", "economic"][..],
+            &[][..],
+        ),
+    ] {
+        if has(slot) {
+            continue;
+        }
+        if let Some(found) = quantity_column(dictionary, wanted, not)
+            && let Some(field) = found.field.as_deref()
+        {
+            notes.choice(
+                format!("stock column {option}"),
+                field,
+                format!(
+                    "{} ({slot} is not in ARTICLE)",
+                    found.description.as_deref().unwrap_or_default().trim()
+                ),
+            );
+            field.clone_into(slot);
+        }
+    }
+    let c = &stock.columns;
+    let (formula, shown, because) = if has(&c.available) && has(&c.reserved_sales) {
+        (
+            StockFormula::AvailableMinusReservations,
+            "available minus sales reservations",
+            format!("{} - {}", c.available, c.reserved_sales),
+        )
+    } else if has(&c.available) {
+        (
+            StockFormula::Available,
+            "available stock",
+            format!("{} (ARTICLE has no sales reservation column)", c.available),
+        )
+    } else if has(&c.technical) {
+        (
+            StockFormula::Technical,
+            "technical stock",
+            format!("{} (ARTICLE has no available-stock column)", c.technical),
+        )
+    } else {
+        notes.warn(
+            "ARTICLE has no quantity column Koppel recognises (technical, available, sales \
+             reservations): set [stock] formula and [stock.columns] by hand, or switch the stock \
+             flow off ([stock] enabled = false)",
+        );
+        return;
+    };
+    notes.choice("stock formula", shown, because);
+    stock.formula = formula;
 }
 
 fn find_ean_column(dictionary: &[FieldDictionaryEntry]) -> Option<String> {
@@ -348,10 +612,16 @@ fn code_from(name: &str, max: usize) -> String {
 /// default.
 fn payment_methods(
     methods: &ShopMethods,
-    conditions: &PaymentConditions,
+    admin: &Administration,
     code_length: Option<usize>,
     notes: &mut Notes,
 ) -> (BTreeMap<String, PaymentMapping>, Option<String>) {
+    let conditions = &admin.payment_conditions;
+    if let (PaymentConditions::Unavailable(reason), Some((most_used, _))) =
+        (conditions, admin.debtor_payment_codes.first())
+    {
+        return payment_methods_from_debtors(methods, admin, reason, most_used, code_length, notes);
+    }
     let list = conditions.list();
     let immediate = list.iter().find(|c| c.is_immediate());
     let on_account = list
@@ -418,6 +688,57 @@ fn payment_methods(
         );
     }
     (out, immediate.map(|c| c.code.clone()))
+}
+
+/// When the payment conditions cannot be read: the condition code most debtors use (`most_used`)
+/// for every payment method and as the default, said once.
+fn payment_methods_from_debtors(
+    methods: &ShopMethods,
+    admin: &Administration,
+    reason: &str,
+    most_used: &str,
+    code_length: Option<usize>,
+    notes: &mut Notes,
+) -> (BTreeMap<String, PaymentMapping>, Option<String>) {
+    let used: Vec<String> = admin
+        .debtor_payment_codes
+        .iter()
+        .map(|(code, n)| format!("{code} ({n} debtors)"))
+        .collect();
+    notes.warn(format!(
+        "payment conditions cannot be read ({reason}): the condition codes the debtors use are \
+         proposed instead ({}); check [orders] default_payment_condition and the conditions per \
+         payment method",
+        used.join(", ")
+    ));
+    notes.choice(
+        "default payment condition",
+        most_used,
+        "the code most debtors use (CONTACT.DISC_CODE)",
+    );
+    let mut out = BTreeMap::new();
+    for m in &methods.payment {
+        let Some(key) = m.key.clone().or_else(|| m.title.clone()) else {
+            continue;
+        };
+        let code = code_from(&key, code_length.unwrap_or(10));
+        notes.choice(
+            format!("payment method {key}"),
+            &format!("{most_used} / {code}"),
+            format!(
+                "{}: the debtors' most used condition",
+                m.title.clone().unwrap_or_default()
+            ),
+        );
+        out.insert(
+            key,
+            PaymentMapping {
+                condition: Some(most_used.to_owned()),
+                code: (!code.is_empty()).then_some(code),
+            },
+        );
+    }
+    (out, Some(most_used.to_owned()))
 }
 
 /// A ledger shipping-method code per shop shipping method (keyed by title, as orders carry it):

@@ -13,7 +13,7 @@ use sync_core::domain::{CountryCode, VatRate};
 use super::discovery::{
     Administration, Discovery, PaymentCondition, PaymentConditions, ShopFacts, ShopMethods,
 };
-use super::proposal::{Proposal, ProposalRequest, propose};
+use super::proposal::{FlowSelection, Proposal, ProposalRequest, propose};
 
 fn fixture(name: &str) -> Value {
     let path = format!("{}/fixtures/accountview/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -33,6 +33,42 @@ fn row(value: Value) -> Row {
         Value::Object(map) => Row::from_iter(map),
         other => panic!("not an object: {other}"),
     }
+}
+
+/// Every column a plan for all flows (sales orders and journal, debtors, stock) may name, as `C10`
+/// with the column's name as description, then `fields` (`(table, name, type, length,
+/// description)`) replacing or adding columns.
+fn full_dictionaries(
+    fields: &[(&str, &str, &str, i64, &str)],
+) -> BTreeMap<String, Vec<FieldDictionaryEntry>> {
+    use accountview_client::sync::{ColumnPlan, LedgerOptions, PlanScope};
+    let scope = PlanScope::from_config(
+        Some(&sync_core::config::OrdersConfig {
+            credit_notes: true,
+            ..Default::default()
+        }),
+        Some(&sync_core::config::StockConfig::default()),
+    );
+    let plan = ColumnPlan::new(&LedgerOptions::default(), &scope);
+    let mut out: BTreeMap<String, Vec<FieldDictionaryEntry>> = BTreeMap::new();
+    let entry = |table: &str, name: &str, ty: &str, len: i64, desc: &str| {
+        FieldDictionaryEntry::from_row(&row(json!({
+            "DBF_NAME": table, "FIELD_NAME": name, "FLD_DESC": desc,
+            "FIELD_LEN": len, "FIELD_TYPE": ty, "INP_MAND": false,
+        })))
+        .unwrap()
+    };
+    for c in plan.columns() {
+        out.entry(c.table.clone())
+            .or_default()
+            .push(entry(&c.table, &c.column, "C", 10, &c.column));
+    }
+    for (table, name, ty, len, desc) in fields {
+        let list = out.entry((*table).to_owned()).or_default();
+        list.retain(|e| !e.is_field(name));
+        list.push(entry(table, name, ty, *len, desc));
+    }
+    out
 }
 
 fn dictionary(table: &str, fields: &[(&str, &str, i64)]) -> Vec<FieldDictionaryEntry> {
@@ -91,6 +127,7 @@ fn request() -> ProposalRequest {
     ProposalRequest {
         target: BookingTarget::SalesOrder,
         import_from: None,
+        flows: FlowSelection::default(),
     }
 }
 
@@ -164,27 +201,36 @@ fn sandbox_administration() -> Administration {
         ))
         .unwrap()
     });
-    let mut dictionaries = BTreeMap::new();
-    dictionaries.insert(
-        "SO_HDR".into(),
-        dictionary(
-            "SO_HDR",
-            &[
-                ("COMMENT1", "Omschrijving", 60),
-                ("DISC_CODE", "Betalingsconditie", 2),
-                ("PAY_MTH", "Betaalwijze", 10),
-                ("SHIP_MTH", "Verzendwijze", 10),
-            ],
+    let dictionaries = full_dictionaries(&[
+        ("SO_HDR", "COMMENT1", "C", 60, "Omschrijving"),
+        ("SO_HDR", "DISC_CODE", "C", 2, "Betalingsconditie"),
+        ("SO_HDR", "PAY_MTH", "C", 10, "Betaalwijze"),
+        ("SO_HDR", "SHIP_MTH", "C", 10, "Verzendwijze"),
+        ("SO_LINE", "DISC_AMT", "N", 12, "Kortingsbedrag"),
+        ("ARTICLE", "BAR_CODE", "C", 20, "Streepjescode (EAN)"),
+        (
+            "ARTICLE",
+            "QTY_TECH",
+            "N",
+            12,
+            "Aantal technisch (voorraad)",
         ),
-    );
-    dictionaries.insert(
-        "SO_LINE".into(),
-        dictionary("SO_LINE", &[("DISC_AMT", "Kortingsbedrag", 12)]),
-    );
-    dictionaries.insert(
-        "ARTICLE".into(),
-        dictionary("ARTICLE", &[("BAR_CODE", "Streepjescode (EAN)", 20)]),
-    );
+        (
+            "ARTICLE",
+            "QTY_AVAIL",
+            "N",
+            12,
+            "Aantal beschikbaar (technisch min gereserveerd)",
+        ),
+        (
+            "ARTICLE",
+            "QTY_RES_SO",
+            "N",
+            12,
+            "Aantal gereserveerd verkooporders",
+        ),
+        ("ARTICLE", "QTY_ECON", "N", 12, "Economische voorraad"),
+    ]);
     Administration {
         business_objects: None,
         vat_codes: records(json!({ "VAT": vat })),
@@ -197,6 +243,7 @@ fn sandbox_administration() -> Administration {
             .into_iter()
             .collect(),
         dictionaries,
+        debtor_payment_codes: Vec::new(),
     }
 }
 
@@ -304,6 +351,7 @@ fn the_reference_fixtures_get_dutch_codes_and_warnings_for_what_is_missing() {
         articles_readable: true,
         existing_articles: BTreeSet::new(),
         dictionaries: BTreeMap::new(),
+        debtor_payment_codes: Vec::new(),
     };
     let methods = shop_methods(&[("ideal", "iDEAL")], &["PostNL"]);
     let p = propose(&discovery(admin, methods), &request());
@@ -413,6 +461,7 @@ fn a_sales_invoice_target_without_a_sales_journal_is_warned_about() {
         &ProposalRequest {
             target: BookingTarget::SalesInvoice,
             import_from: chrono::NaiveDate::from_ymd_opt(2024, 1, 1),
+            flows: FlowSelection::default(),
         },
     );
     assert_eq!(p.orders.target, BookingTarget::SalesInvoice);
@@ -431,4 +480,135 @@ fn a_sales_invoice_target_without_a_sales_journal_is_warned_about() {
     assert!(warned(&p, "no revenue account (STAT_SELL)"));
     assert!(warned(&p, "no debtors control account"));
     assert!(warned(&p, "no VAT code at 21 %"));
+}
+
+/// Issue 11: an administration whose columns differ from the defaults gets a proposal over the
+/// columns it has — the EAN and the sales reservations found by their descriptions, the optional
+/// columns it lacks switched off — and the stock formula it chose is said.
+#[test]
+fn a_variant_administration_gets_only_columns_it_has() {
+    let mut admin = sandbox_administration();
+    let article = admin.dictionaries.get_mut("ARTICLE").unwrap();
+    article.retain(|e| !["BAR_CODE", "QTY_RES_SO", "REC_BLK"].iter().any(|c| e.is_field(c)));
+    article.extend(dictionary(
+        "ARTICLE",
+        &[("EAN_CODE", "Streepjescode (EAN)", 20)],
+    ));
+    article.push(
+        FieldDictionaryEntry::from_row(&row(json!({
+            "DBF_NAME": "ARTICLE", "FIELD_NAME": "QTY_RESERV", "FIELD_TYPE": "N", "FIELD_LEN": 12,
+            "FLD_DESC": "Aantal gereserveerd verkooporders", "INP_MAND": false,
+        })))
+        .unwrap(),
+    );
+    admin
+        .dictionaries
+        .get_mut("SO_LINE")
+        .unwrap()
+        .retain(|e| !e.is_field("DISC_AMT"));
+    admin
+        .dictionaries
+        .get_mut("CONTACT")
+        .unwrap()
+        .retain(|e| !e.is_field("TEL_MOB"));
+    let p = propose(&discovery(admin, sandbox_methods()), &request());
+    assert_eq!(p.ledger.ean_column.as_deref(), Some("EAN_CODE"));
+    assert_eq!(p.ledger.article_blocked_column, None);
+    assert_eq!(p.ledger.order_line_discount_column, None);
+    assert_eq!(p.stock.columns.reserved_sales, "QTY_RESERV");
+    assert_eq!(
+        p.stock.formula,
+        sync_core::config::StockFormula::AvailableMinusReservations
+    );
+    let chose = |setting: &str| {
+        p.notes
+            .choices
+            .iter()
+            .find(|c| c.setting == setting)
+            .map(|c| format!("{} {}", c.value, c.because))
+    };
+    assert!(
+        chose("stock column reserved_sales").is_some_and(|c| c.contains("QTY_RESERV")),
+        "{:#?}",
+        p.notes.choices
+    );
+    assert!(
+        chose("stock formula").is_some_and(|c| c.contains("QTY_AVAIL - QTY_RESERV")),
+        "{:#?}",
+        p.notes.choices
+    );
+    assert!(warned(
+        &p,
+        "ARTICLE has no column REC_BLK: [accountview.ledger] article_blocked_column is switched off"
+    ));
+    assert!(warned(&p, "SO_LINE has no column DISC_AMT"));
+    assert!(
+        p.notes
+            .remarks
+            .iter()
+            .any(|r| r.contains("CONTACT has no column TEL_MOB: Koppel leaves it out")),
+        "{:#?}",
+        p.notes.remarks
+    );
+    assert_eq!(p.notes.warnings.len(), 2, "{:#?}", p.notes.warnings);
+    p.ledger.validate().unwrap();
+
+    // Without any sales reservation column: available stock, said so.
+    let mut admin = sandbox_administration();
+    admin
+        .dictionaries
+        .get_mut("ARTICLE")
+        .unwrap()
+        .retain(|e| !e.is_field("QTY_RES_SO"));
+    let p = propose(&discovery(admin, sandbox_methods()), &request());
+    assert_eq!(p.stock.formula, sync_core::config::StockFormula::Available);
+    assert!(
+        chose_of(&p, "stock formula").contains("no sales reservation column"),
+        "{:#?}",
+        p.notes.choices
+    );
+}
+
+fn chose_of(p: &Proposal, setting: &str) -> String {
+    p.notes
+        .choices
+        .iter()
+        .find(|c| c.setting == setting)
+        .map(|c| format!("{} {}", c.value, c.because))
+        .unwrap_or_default()
+}
+
+/// Issue 11, trap 3: `PC1` is an assumption. When the conditions cannot be read, the codes the
+/// debtors use are proposed, and that is said once.
+#[test]
+fn without_payment_conditions_the_codes_debtors_use_are_proposed_and_said_once() {
+    let admin = Administration {
+        payment_conditions: PaymentConditions::Unavailable(
+            "the administration offers no PC1 business object".into(),
+        ),
+        debtor_payment_codes: vec![("00".into(), 12), ("14".into(), 4)],
+        ..sandbox_administration()
+    };
+    let p = propose(&discovery(admin, sandbox_methods()), &request());
+    assert_eq!(p.orders.default_payment_condition.as_deref(), Some("00"));
+    assert_eq!(p.orders.payment("ideal").condition.as_deref(), Some("00"));
+    assert_eq!(p.orders.payment("ideal").code.as_deref(), Some("IDEAL"));
+    let text = p.render();
+    assert_eq!(text.matches("PC1").count(), 1, "said once:\n{text}");
+    assert!(text.contains("00 (12 debtors), 14 (4 debtors)"), "{text}");
+}
+
+/// Issue 11, trap 2: a flow this build does not have is configured as asked, with a warning.
+#[test]
+fn a_flow_this_build_does_not_have_is_warned_about() {
+    let flows = FlowSelection::parse("orders, products").unwrap();
+    assert!(flows.orders && flows.products && !flows.stock && !flows.customers);
+    assert_eq!(flows.names(), "orders,products");
+    assert!(FlowSelection::parse("orders,invoices").is_err());
+    let p = propose(
+        &discovery(sandbox_administration(), sandbox_methods()),
+        &ProposalRequest { flows, ..request() },
+    );
+    assert!(warned(&p, "the products flow is not part of this build"));
+    assert!(!p.stock.enabled && p.orders.enabled && p.flows.products);
 }

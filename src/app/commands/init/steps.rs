@@ -14,6 +14,7 @@ use sync_core::state::StateStore;
 use super::discovery::{Discovery, PaymentConditions, ShopFacts, shop_facts};
 use super::explain;
 use super::prompt::{Prompter, Question};
+use super::proposal::FlowSelection;
 use super::proposal::ProposalRequest;
 use crate::app::cli::InitArgs;
 use crate::app::config::{AccountViewSection, LightspeedSection};
@@ -368,9 +369,10 @@ pub(super) fn describe(d: &Discovery) -> String {
         .iter()
         .filter(|l| l.stat_sell == Some(true))
         .count();
+    // Why conditions cannot be read is said once, with the proposal.
     let conditions = match &a.payment_conditions {
         PaymentConditions::Found(list) => format!("{} payment conditions", list.len()),
-        PaymentConditions::Unavailable(why) => format!("payment conditions unknown ({why})"),
+        PaymentConditions::Unavailable(_) => "payment conditions unknown (see below)".to_owned(),
     };
     format!(
         "  shop {} ({}), currency {}\n  payment methods: {}\n  shipping methods: {}\n  \
@@ -431,9 +433,20 @@ pub(super) fn proposal_request(
             })
             .transpose()?,
     };
+    let flows = p.text(
+        Question::new(
+            "Flows to enable: orders, stock (this build), products, customers (not built yet)",
+            "--flows",
+        ),
+        args.flows.clone(),
+        Some(&FlowSelection::default().names()),
+    )?;
+    // A flow this build does not have is warned about with the proposal.
+    let flows = FlowSelection::parse(&flows)?;
     Ok(ProposalRequest {
         target,
         import_from,
+        flows,
     })
 }
 

@@ -191,6 +191,14 @@ pub fn run(run: &RunRecord, activity: &[ActivityRecord]) -> String {
         if let Some(fatal) = &report.fatal_error {
             out.push_str(&message("error", &format!("Run failed: {fatal}")));
         }
+        if !report.warnings.is_empty() {
+            // About the run as a whole: a column the administration lacks and the run left out…
+            out.push_str("<h2>Warnings</h2><ul id=\"warnings\">");
+            for w in &report.warnings {
+                out.push_str(&format!("<li>{}</li>", escape(w)));
+            }
+            out.push_str("</ul>");
+        }
         let mut rows = Vec::new();
         for (kind, group) in &report.first_errors {
             for s in &group.samples {
@@ -489,6 +497,38 @@ mod tests {
         assert!(href.contains("/activity?record=ORD+1%262%22"), "{href}");
         let json = pre_json(&serde_json::json!({ "name": evil }));
         assert!(json.contains("&lt;img"), "{json}");
+    }
+
+    #[test]
+    fn a_run_page_shows_the_runs_warnings_once_each() {
+        let mut recorder = sync_core::report::RunRecorder::new(
+            "default",
+            "orders",
+            std::sync::Arc::new(sync_core::traits::SystemClock),
+        );
+        let warning = "ARTICLE has no column REC_BLK: [accountview.ledger] \
+                       article_blocked_column is left out of this run (<blocked flag>)";
+        recorder.record_warning(warning);
+        recorder.record_warning(warning);
+        let report = recorder.finish();
+        let record = RunRecord {
+            id: sync_core::state::RunId(7),
+            connection: "default".into(),
+            flow: "orders".into(),
+            started_at: report.started_at,
+            dry_run: false,
+            finished_at: Some(report.finished_at),
+            outcome: Some("success".into()),
+            report: Some(serde_json::to_value(&report).unwrap()),
+        };
+        let page = run(&record, &[]);
+        assert!(page.contains("<h2>Warnings</h2>"), "{page}");
+        assert_eq!(
+            page.matches("ARTICLE has no column REC_BLK").count(),
+            2,
+            "the list and the JSON"
+        );
+        assert!(page.contains("(&lt;blocked flag&gt;)"), "escaped: {page}");
     }
 
     #[test]

@@ -173,6 +173,9 @@ impl StockFlow {
             .config
             .calculator()
             .map_err(|e| SyncError::config(format!("stock.formula: {e}")))?;
+        for warning in self.articles.prepare().await? {
+            recorder.record_warning(warning);
+        }
         let articles = self.articles.all_articles().await?;
         recorder.record_read(articles.len() as u64);
         let mut shop: Option<ShopVariants> = None;

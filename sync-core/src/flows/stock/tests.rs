@@ -327,3 +327,81 @@ async fn a_long_stock_run_keeps_its_lease() {
     assert_eq!(report.outcome, Outcome::Success, "{report:?}");
     assert_eq!(w.writes().len(), 1, "one worker wrote: {:?}", w.writes());
 }
+
+/// An article source that checks its columns before a run: a warning, or a missing column.
+struct PreparedArticles {
+    inner: MemoryArticleSource,
+    /// The warnings, or the message of the configuration error.
+    prepared: Result<Vec<String>, String>,
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl crate::traits::ArticleSource for PreparedArticles {
+    async fn prepare(&self) -> Result<Vec<String>, crate::error::SyncError> {
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.prepared
+            .clone()
+            .map_err(crate::error::SyncError::config)
+    }
+    async fn changed_articles(
+        &self,
+        window: &crate::traits::ReadWindow,
+    ) -> Result<Vec<crate::domain::Article>, crate::error::SyncError> {
+        self.inner.changed_articles(window).await
+    }
+    async fn all_articles(&self) -> Result<Vec<crate::domain::Article>, crate::error::SyncError> {
+        self.inner.all_articles().await
+    }
+    async fn article_groups(
+        &self,
+    ) -> Result<Vec<crate::domain::ArticleGroup>, crate::error::SyncError> {
+        self.inner.article_groups().await
+    }
+}
+
+/// Issue 11: the article source checks the run's columns once per run, before any article is read;
+/// its warnings go into the report, its error stops the run naming the option.
+#[tokio::test]
+async fn the_article_source_prepares_once_per_run_its_warnings_reported_its_error_fatal() {
+    let w = World::new().await;
+    let flow = |prepared: Result<Vec<String>, String>| {
+        let source = Arc::new(PreparedArticles {
+            inner: w.articles.clone(),
+            prepared,
+            calls: std::sync::atomic::AtomicUsize::new(0),
+        });
+        let flow = StockFlow::new(
+            "shop-1",
+            StockConfig::default(),
+            source.clone(),
+            Arc::new(w.shop.clone()),
+            w.state.clone(),
+        )
+        .with_clock(w.clock.clone());
+        (flow, source)
+    };
+    let (ok, source) = flow(Ok(vec!["ARTICLE has no column BAR_CODE: left out".into()]));
+    let report = ok.run(StockRequest::default()).await.unwrap();
+    assert_eq!(report.outcome, Outcome::Success, "{report:?}");
+    assert_eq!(
+        report.warnings,
+        ["ARTICLE has no column BAR_CODE: left out"]
+    );
+    assert_eq!(source.calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    let writes_before = w.writes().len();
+    let (failing, _) = flow(Err(
+        "[stock.columns] reserved_sales: ARTICLE has no column QTY_RES_SO".into(),
+    ));
+    let report = failing.run(StockRequest::default()).await.unwrap();
+    assert_eq!(report.outcome, Outcome::Failed, "{report:?}");
+    let fatal = report.fatal_error.expect("fatal");
+    assert!(
+        fatal.message.contains("reserved_sales"),
+        "{}",
+        fatal.message
+    );
+    assert_eq!(report.counts.read, 0, "no article was read");
+    assert_eq!(w.writes().len(), writes_before, "nothing written");
+}
