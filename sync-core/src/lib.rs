@@ -7,8 +7,7 @@
 //! * [`domain`] — neutral types for what flows move: [`Order`](domain::Order),
 //!   [`Party`](domain::Party), [`Article`](domain::Article), [`SalesDocument`](domain::SalesDocument)…;
 //!   money is `rust_decimal::Decimal`, rounded only through [`domain::round_cents`].
-//! * [`traits`] — [`Source`](traits::Source) / [`Sink`](traits::Sink) / [`Mapper`](traits::Mapper) and
-//!   the role traits ([`OrderSource`](traits::OrderSource), [`Ledger`](traits::Ledger),
+//! * [`traits`] — the role traits the flows are written against ([`OrderSource`](traits::OrderSource), [`Ledger`](traits::Ledger),
 //!   [`ArticleSource`](traits::ArticleSource), [`Catalog`](traits::Catalog),
 //!   [`ShopCustomers`](traits::ShopCustomers), [`LedgerDebtors`](traits::LedgerDebtors)), the
 //!   [`Notifier`](traits::Notifier) with its [`NotifyGate`](traits::NotifyGate), and the
@@ -20,8 +19,14 @@
 //!   Dutch setup, and `validate()`.
 //! * [`datamapper`] — field-to-field rules with transforms, previewable per step.
 //! * [`formula`] — the Decimal expression language of the stock formula.
-//! * [`testing`] — in-memory implementations of every trait, for tests and as a guide for embedders.
-//! * [`state`] — the state store (cursors, id map, hashes, claims, dead letters, runs, leases).
+//! * [`blocks`] — the building blocks the flows are made of (run scope, record claims,
+//!   claim-and-look-up, debtor upsert by e-mail, delivery addresses, changed-only writes), for
+//!   services that compose their own flow.
+//! * [`flows`] — the order and stock flows, composed from those blocks.
+//! * [`testing`] — in-memory implementations of every trait, for tests and as a guide for embedders;
+//!   with feature `testing`, the state-store conformance suite.
+//! * [`state`] — the state store as role traits (cursors, id map, hashes, claims, inbox, dead
+//!   letters, runs, secrets, leases) with memory, SQLite and PostgreSQL implementations.
 //!
 //! ```
 //! use rust_decimal_macros::dec;
@@ -80,6 +85,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod blocks;
 pub mod config;
 pub mod datamapper;
 pub mod domain;

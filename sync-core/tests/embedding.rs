@@ -1,142 +1,190 @@
-//! Uses only the public API, the way an embedding service would: flows written against `dyn` role
-//! traits, run against the in-memory implementations, with a run report and notifications.
+//! Uses only the public API, the way an embedding service would: a flow composed from the building
+//! blocks (`sync_core::blocks`) over `dyn` role traits, run against the in-memory implementations,
+//! with a run report and notifications.
 
 use std::sync::{Arc, Mutex};
 
-use async_trait::async_trait;
-use futures::TryStreamExt;
+use futures::StreamExt;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
+use sync_core::blocks::Worker;
+use sync_core::blocks::changed::{Content, Written, write_if_changed};
+use sync_core::blocks::debtor::{DebtorRequest, upsert_debtor};
+use sync_core::blocks::dedup::{Dedup, ToBook, claim_and_look_up};
+use sync_core::blocks::run::{DEFAULT_LEASE_TTL, RunScope};
 use sync_core::config::SyncConfig;
-use sync_core::domain::{
-    BookingLine, BookingLineKind, DebtorDraft, DebtorRef, Order, SalesDocument, StockLevel,
-    round_cents,
-};
+use sync_core::domain::{DebtorDraft, DebtorRef, Order, OrderSummary};
 use sync_core::error::{ErrorKind, SyncError};
-use sync_core::report::{Outcome, RunRecorder, RunReport};
+use sync_core::flows::orders::document::{DocumentContext, sales_document};
+use sync_core::report::{ApiStats, Outcome, RunReport};
+use sync_core::state::prelude::*;
+use sync_core::state::{HashKind, IdKind, MemoryStateStore, RecordKey};
 use sync_core::testing::{
     ArticleBuilder, ManualClock, MemoryArticleSource, MemoryCatalog, MemoryLedger,
     MemoryLedgerDebtors, MemoryOrderSource, MemoryShopCustomers, OrderBuilder, RecordingNotifier,
 };
 use sync_core::traits::{
-    ArticleSource, Catalog, Clock, Ledger, LedgerDebtors, Mapper, NotificationKind, Notifier,
-    NotifyGate, OrderSource, ReadWindow, ShopCustomers, Sink, WriteOutcome,
+    ArticleSource, Catalog, Clock, Ledger, LedgerDebtors, NotificationKind, Notifier, NotifyGate,
+    OrderSource, ReadWindow, ShopCustomers,
 };
 
-/// A deliberately small order flow: enough to show the traits compose. The real flow lives in the
-/// flows module and does much more (claims, cursors, delivery addresses, rounding lines…).
+/// An order flow composed from the public building blocks, one by one, the way an embedding
+/// service would — with its own state store and clock: the run scope (lease, run record, report),
+/// the id map, claim-and-look-up, the debtor upsert by e-mail, the document mapping, the fence before
+/// the write, and the confirm after it. It books each paid order exactly once.
 async fn book_orders(
     shop: &dyn OrderSource,
     ledger: &dyn Ledger,
+    state: &MemoryStateStore,
     config: &SyncConfig,
     clock: Arc<dyn Clock>,
 ) -> RunReport {
-    let mut run = RunRecorder::new("demo", "orders", clock.clone());
-    let window = ReadWindow::up_to(clock.now());
-    let listed: Result<Vec<_>, _> = shop
-        .changed_orders(&window, &config.orders.filter)
-        .try_collect()
-        .await;
-    let orders = match listed {
-        Ok(orders) => orders,
-        Err(error) => {
-            run.record_error(None, &error);
-            return run.finish();
-        }
+    let worker = Worker {
+        connection: "demo",
+        id: "embedded-worker",
+        clock: &clock,
     };
-    run.record_read(orders.len() as u64);
-    let index = match ledger.article_index().await {
-        Ok(index) => index,
-        Err(error) => {
-            run.record_error(None, &error);
-            return run.finish();
-        }
+    let scope = RunScope {
+        runs: state,
+        leases: state,
+        clock: &clock,
+        connection: "demo",
+        flow: "orders",
+        worker: "embedded-worker",
+        lease_ttl: DEFAULT_LEASE_TTL,
     };
-    let kind = config.orders.target.document_kind();
-    for listed in orders {
-        let order = match shop.fetch_order(&listed.source_id).await {
-            Ok(Some(order)) => order,
-            Ok(None) => continue,
-            Err(error) => {
-                run.record_error(Some(&listed.number), &error);
-                continue;
-            }
+    scope
+        .run(
+            clock.now(),
+            false,
+            ApiStats::default,
+            |_, mut run, lease| async move {
+                let window = ReadWindow::up_to(worker.clock.now());
+                let mut listed = shop.changed_orders(&window, &config.orders.filter);
+                let index = match ledger.article_index().await {
+                    Ok(index) => index,
+                    Err(error) => {
+                        run.record_error(None, &error);
+                        return run;
+                    }
+                };
+                while let Some(summary) = listed.next().await {
+                    if lease.lost() {
+                        break;
+                    }
+                    let summary = match summary {
+                        Ok(summary) => summary,
+                        Err(error) => {
+                            run.record_error(None, &error);
+                            break;
+                        }
+                    };
+                    run.record_read(1);
+                    match book_one(ledger, shop, state, worker, config, &index, &summary).await {
+                        Ok(Some(number)) => run.record_created(&number),
+                        Ok(None) => run.record_unchanged(&summary.number),
+                        Err(error) => run.record_error(Some(&summary.number), &error),
+                    }
+                }
+                run
+            },
+        )
+        .await
+        .expect("the run starts")
+}
+
+/// One order through the blocks: `Some(booking number)` when it was booked now.
+async fn book_one(
+    ledger: &dyn Ledger,
+    shop: &dyn OrderSource,
+    state: &MemoryStateStore,
+    worker: Worker<'_>,
+    config: &SyncConfig,
+    index: &sync_core::traits::ArticleIndex,
+    summary: &OrderSummary,
+) -> Result<Option<String>, SyncError> {
+    if state
+        .lookup("demo", &IdKind::Order, &summary.source_id)
+        .await?
+        .is_some()
+    {
+        return Ok(None);
+    }
+    let reference = config.orders.external_reference.render_summary(summary);
+    let record = RecordKey::order(summary.source_id.as_str());
+    let to_book = ToBook {
+        record: &record,
+        reference: &reference,
+        kind: config.orders.target.document_kind(),
+    };
+    let deadline = std::time::Duration::from_secs(60);
+    let claim =
+        match claim_and_look_up(state, state, ledger, worker, to_book, deadline, false).await? {
+            Dedup::Write(Some(claim)) => claim,
+            // Booked before (found by its reference, or confirmed), or another worker has it.
+            _ => return Ok(None),
         };
-        let reference = config.orders.external_reference.render(&order);
-        match ledger.find_booking(&reference, kind).await {
-            Ok(Some(_)) => {
-                run.record_skipped(&order.number, "already booked");
-                continue;
-            }
-            Ok(None) => {}
-            Err(error) => {
-                run.record_error(Some(&order.number), &error);
-                continue;
-            }
-        }
-        let result: Result<(), SyncError> = async {
-            let mut lines = Vec::new();
-            for line in &order.lines {
-                let article = index.article_for_line(line, &config.orders.article_matching)?;
-                let country = order.customer.address.as_ref().and_then(|a| a.country);
-                lines.push(BookingLine {
-                    kind: BookingLineKind::Article,
-                    article_code: Some(article.item.code.clone()),
-                    description: line.description.clone(),
-                    quantity: line.quantity,
-                    unit_price: line.unit_price_incl,
-                    amount_excl: line.total_excl,
-                    amount_incl: line.total_incl,
-                    vat_amount: round_cents(line.total_incl - line.total_excl),
-                    vat_code: config
-                        .orders
-                        .vat_code(country, line.vat_rate, false)
-                        .map(str::to_owned),
-                    vat_rate: line.vat_rate,
-                    revenue_account: config.orders.revenue_account(country).map(str::to_owned),
-                });
-            }
-            let debtor = ledger
-                .create_debtor(&DebtorDraft::from_party(&order.customer), None)
+    let booked =
+        claim
+            .heartbeat(async {
+                let order = shop.fetch_order(&summary.source_id).await?.ok_or_else(|| {
+                    SyncError::skippable(ErrorKind::NotFound, "the order is gone")
+                })?;
+                let email = order
+                    .customer
+                    .email
+                    .clone()
+                    .ok_or_else(|| SyncError::mapping("no e-mail address"))?;
+                let debtor = upsert_debtor(
+                    ledger,
+                    state,
+                    state,
+                    worker,
+                    DebtorRequest {
+                        email: &email,
+                        draft: DebtorDraft::from_party(&order.customer),
+                        numbering: &config.orders.debtor_numbering,
+                        customer_id: order.customer.external_id.as_deref(),
+                        record: &order.number,
+                    },
+                    false,
+                )
                 .await?;
-            ledger
-                .book(&SalesDocument {
-                    kind,
-                    reference: reference.clone(),
-                    debtor: DebtorRef::new(debtor.number),
-                    delivery_address: None,
-                    order_date: order.created_at.date_naive(),
-                    invoice_number: None,
-                    invoice_date: None,
-                    description: order.number.clone(),
-                    email: order.customer.email.clone(),
-                    payment_condition: None,
-                    payment_method_code: None,
-                    shipping_method_code: None,
-                    shop_id: order.shop_id.clone(),
-                    currency: order.currency,
-                    amounts_include_vat: config.orders.amounts_include_vat,
-                    lines,
-                    total_excl: order.totals.excl,
-                    total_incl: order.totals.incl,
-                    vat_total: order.totals.vat(),
-                    rounding_difference: Decimal::ZERO,
-                    header_discount: Decimal::ZERO,
-                })
+                let mut codes = Vec::new();
+                for line in &order.lines {
+                    let found = index.article_for_line(line, &config.orders.article_matching)?;
+                    codes.push(found.item.code.clone());
+                }
+                let document = sales_document(
+                    &order,
+                    &DocumentContext {
+                        config: &config.orders,
+                        kind: to_book.kind,
+                        reference: reference.clone(),
+                        debtor: DebtorRef::new(debtor.number),
+                        article_codes: &codes,
+                    },
+                )?;
+                claim.fence().await.map_err(|fence| {
+                    SyncError::retryable(ErrorKind::Conflict, format!("{fence:?}"))
+                })?;
+                ledger.book(&document).await
+            })
+            .await;
+    match booked {
+        Ok(booking) => {
+            state
+                .link("demo", &IdKind::Order, &summary.source_id, &booking.number)
                 .await?;
-            Ok(())
+            claim.confirm(&booking.number).await?;
+            Ok(Some(booking.number))
         }
-        .await;
-        match result {
-            Ok(()) => run.record_created(&order.number),
-            Err(error) if error.stops_run() => {
-                run.record_error(Some(&order.number), &error);
-                break;
-            }
-            Err(error) => run.record_error(Some(&order.number), &error),
+        Err(error) => {
+            // Nothing was written (the memory ledger never fails after a write): free the claim.
+            claim.release().await?;
+            Err(error)
         }
     }
-    run.finish()
 }
 
 fn order(number: &str, article: &str) -> Order {
@@ -163,11 +211,20 @@ async fn a_flow_over_dyn_traits_books_once_and_dead_letters_a_missing_article() 
     let config = SyncConfig::default();
     let shop_dyn: Arc<dyn OrderSource> = Arc::new(shop.clone());
     let ledger_dyn: Arc<dyn Ledger> = Arc::new(ledger.clone());
+    let state = MemoryStateStore::new();
 
-    let first = book_orders(&*shop_dyn, &*ledger_dyn, &config, Arc::new(clock.clone())).await;
+    let first = book_orders(
+        &*shop_dyn,
+        &*ledger_dyn,
+        &state,
+        &config,
+        Arc::new(clock.clone()),
+    )
+    .await;
     assert_eq!(first.counts.read, 2, "the unpaid order is filtered out");
     assert_eq!(first.counts.created, 1);
     assert_eq!(first.counts.dead_lettered, 1);
+    assert_eq!(ledger.debtors().len(), 1, "one debtor, created by e-mail");
     assert_eq!(
         first.outcome,
         Outcome::Partial,
@@ -182,10 +239,34 @@ async fn a_flow_over_dyn_traits_books_once_and_dead_letters_a_missing_article() 
     assert_eq!(document.lines[0].revenue_account.as_deref(), Some("8000"));
     assert_eq!(document.total_incl, dec!(24.20));
 
-    // A second run finds the booking by its external reference and books nothing twice.
-    let second = book_orders(&*shop_dyn, &*ledger_dyn, &config, Arc::new(clock.clone())).await;
-    assert_eq!(second.counts.skipped, 1);
+    // A second run finds the booking in the id map and books nothing twice.
+    let second = book_orders(
+        &*shop_dyn,
+        &*ledger_dyn,
+        &state,
+        &config,
+        Arc::new(clock.clone()),
+    )
+    .await;
+    assert_eq!(second.counts.unchanged, 1);
     assert_eq!(ledger.bookings().len(), 1);
+    // A new state store (the id map lost): the lookup by reference finds the booking.
+    let fresh = MemoryStateStore::new();
+    let third = book_orders(&*shop_dyn, &*ledger_dyn, &fresh, &config, Arc::new(clock)).await;
+    assert_eq!(third.counts.unchanged, 1);
+    assert_eq!(ledger.bookings().len(), 1);
+    assert!(
+        fresh
+            .lookup(
+                "demo",
+                &IdKind::Order,
+                &shop.order("ORD1").unwrap().source_id
+            )
+            .await
+            .unwrap()
+            .is_some(),
+        "recovered and linked"
+    );
 
     // The gate turns the dead letter into one notification, however often it recurs.
     let gate = NotifyGate::new();
@@ -214,8 +295,9 @@ async fn a_fatal_error_fails_the_run_and_notifies_once_then_recovers() {
     let config = SyncConfig::default();
     let gate = NotifyGate::new();
     let notifier = RecordingNotifier::new();
+    let state = MemoryStateStore::new();
     for _ in 0..3 {
-        let report = book_orders(&shop, &ledger, &config, clock.clone()).await;
+        let report = book_orders(&shop, &ledger, &state, &config, clock.clone()).await;
         NotifyGate::deliver(&notifier, gate.run_finished(&report)).await;
     }
     let kinds: Vec<_> = notifier.notifications().iter().map(|n| n.kind).collect();
@@ -225,32 +307,23 @@ async fn a_fatal_error_fails_the_run_and_notifies_once_then_recovers() {
     );
 }
 
-/// A third system plugged in as a `Sink`: it only needs `write`.
+/// A third system that keeps stock levels (a spreadsheet), written through the changed-only block.
 #[derive(Default)]
 struct SpreadsheetStock {
     rows: Mutex<Vec<(String, Decimal)>>,
 }
 
-#[async_trait]
-impl Sink<StockLevel> for SpreadsheetStock {
-    async fn write(&self, item: &StockLevel) -> Result<WriteOutcome, SyncError> {
+impl SpreadsheetStock {
+    async fn set(&self, code: &str, quantity: Decimal) -> Result<(), SyncError> {
         let mut rows = self.rows.lock().unwrap_or_else(|e| e.into_inner());
-        if rows
-            .iter()
-            .any(|(code, q)| *code == item.article_code && *q == item.quantity)
-        {
-            return Ok(WriteOutcome::Unchanged);
-        }
-        rows.retain(|(code, _)| *code != item.article_code);
-        rows.push((item.article_code.clone(), item.quantity));
-        Ok(WriteOutcome::Updated {
-            id: item.article_code.clone(),
-        })
+        rows.retain(|(c, _)| c != code);
+        rows.push((code.to_owned(), quantity));
+        Ok(())
     }
 }
 
 #[tokio::test]
-async fn articles_through_a_mapper_into_a_third_system_sink() {
+async fn stock_levels_into_a_third_system_through_the_changed_only_block() {
     let articles = MemoryArticleSource::new();
     articles.upsert(
         ArticleBuilder::new("ART-1")
@@ -260,31 +333,36 @@ async fn articles_through_a_mapper_into_a_third_system_sink() {
     );
     let config = SyncConfig::default();
     let calculator = config.stock.calculator().unwrap();
-    let to_level = move |a: &sync_core::domain::Article| -> Result<StockLevel, SyncError> {
-        Ok(StockLevel {
-            article_code: a.code.clone(),
-            sku: a.sku.clone(),
-            ean: a.ean.clone(),
-            quantity: calculator.quantity(a)?,
-            managed: Some(true),
-        })
+    let state = MemoryStateStore::new();
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::default());
+    let worker = Worker {
+        connection: "demo",
+        id: "w",
+        clock: &clock,
     };
+    let sheet = SpreadsheetStock::default();
     let source: &dyn ArticleSource = &articles;
-    let sink: Box<dyn Sink<StockLevel>> = Box::new(SpreadsheetStock::default());
     let mut outcomes = Vec::new();
     for _ in 0..2 {
         for article in source.all_articles().await.unwrap() {
-            let level = Mapper::map(&to_level, &article).unwrap();
-            outcomes.push(sink.write(&level).await.unwrap());
+            let quantity = calculator.quantity(&article).unwrap();
+            let text = quantity.to_string();
+            let content = Content {
+                kind: &HashKind::Stock,
+                target_id: &article.code,
+                content: &text,
+                shown: None,
+            };
+            let written = write_if_changed(&state, worker, content, false, || {
+                sheet.set(&article.code, quantity)
+            })
+            .await
+            .unwrap();
+            outcomes.push(written);
         }
     }
-    assert_eq!(
-        outcomes,
-        [
-            WriteOutcome::Updated { id: "ART-1".into() },
-            WriteOutcome::Unchanged
-        ]
-    );
+    assert_eq!(outcomes, [Written::Written, Written::Unchanged]);
+    assert_eq!(*sheet.rows.lock().unwrap(), [("ART-1".to_owned(), dec!(5))]);
 }
 
 #[test]

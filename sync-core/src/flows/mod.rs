@@ -6,8 +6,6 @@
 //! [`StateStore`]: crate::state::StateStore
 //! [`RunReport`]: crate::report::RunReport
 
-pub(crate) mod claim;
-mod lifecycle;
 pub mod orders;
 pub mod stock;
 

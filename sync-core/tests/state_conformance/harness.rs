@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
 use sync_core::state::{MemoryStateStore, StateStore, StoreOptions};
 use tokio::sync::Mutex;
 
@@ -113,7 +112,7 @@ pub mod pg {
                 "{}_{}_{}",
                 std::process::id(),
                 NEXT.fetch_add(1, Ordering::Relaxed),
-                Utc::now().timestamp_subsec_micros()
+                chrono::Utc::now().timestamp_subsec_micros()
             );
             let mut name = format!("kt_{}_{unique}", test.to_ascii_lowercase());
             if name.len() > 63 {

@@ -489,7 +489,11 @@ fn a_sales_invoice_target_without_a_sales_journal_is_warned_about() {
 fn a_variant_administration_gets_only_columns_it_has() {
     let mut admin = sandbox_administration();
     let article = admin.dictionaries.get_mut("ARTICLE").unwrap();
-    article.retain(|e| !["BAR_CODE", "QTY_RES_SO", "REC_BLK"].iter().any(|c| e.is_field(c)));
+    article.retain(|e| {
+        !["BAR_CODE", "QTY_RES_SO", "REC_BLK"]
+            .iter()
+            .any(|c| e.is_field(c))
+    });
     article.extend(dictionary(
         "ARTICLE",
         &[("EAN_CODE", "Streepjescode (EAN)", 20)],

@@ -13,9 +13,12 @@ use serde_json::json;
 use super::document::{DocumentContext, credit_note_document};
 use super::run::{RunState, Step, earliest};
 use super::{FLOW, OrdersFlow};
-use crate::domain::{CreditNote, DebtorRef, SalesDocument, SalesDocumentKind};
+use crate::blocks::claim::{Fence, RecordClaim};
+use crate::blocks::dedup::{Dedup, ToBook, claim_and_look_up};
+use crate::domain::{
+    CreditNote, DebtorRef, ExternalReference, Order, SalesDocument, SalesDocumentKind,
+};
 use crate::error::{ErrorKind, SyncError};
-use crate::flows::claim::{Claimed, Fence, RecordClaim};
 use crate::state::{DeadLetterFilter, DeadLetterStatus};
 use crate::state::{IdKind, RecordKey};
 use crate::traits::ReadWindow;
@@ -305,47 +308,73 @@ impl OrdersFlow {
             Ok(debtor) => debtor,
             Err(e) => return NoteResult::Failed(e, None),
         };
-        let claim = if run.dry_run {
-            None
-        } else {
-            let acquired = RecordClaim::acquire(
-                self.state.as_ref(),
-                &self.clock,
-                conn,
-                format!("credit:{}", note.source_id),
-                &self.worker,
-                self.config.record_deadline.get(),
-            )
-            .await;
-            match acquired {
-                Ok(Claimed::Held(claim)) => Some(claim),
-                Ok(Claimed::Done { target_id }) => {
-                    if let Err(e) = self
-                        .state
-                        .link(conn, &IdKind::CreditNote, &note.source_id, &target_id)
-                        .await
-                    {
-                        return NoteResult::Failed(SyncError::from(e), None);
-                    }
-                    run.recorder.record_unchanged(&note.number);
-                    return NoteResult::Done;
-                }
-                Ok(Claimed::Busy { owner, .. }) => {
-                    run.recorder
-                        .record_skipped(&note.number, &format!("being booked by {owner}"));
-                    return NoteResult::Deferred;
-                }
-                Err(e) => return NoteResult::Failed(e, None),
+        // The credited order: its shop id goes into the note's reference, which is looked up before
+        // anything is written.
+        let order = match self.source.fetch_order(&order_id).await {
+            Ok(Some(order)) => order,
+            Ok(None) => {
+                return NoteResult::Failed(
+                    SyncError::skippable(
+                        ErrorKind::NotFound,
+                        format!(
+                            "credit note {}: order {order_id} no longer exists",
+                            note.number
+                        ),
+                    ),
+                    None,
+                );
             }
+            Err(e) => return NoteResult::Failed(e, None),
+        };
+        let reference = self
+            .config
+            .external_reference
+            .render_credit_note(note, order.shop_id.as_deref());
+        let record = RecordKey::credit_note(note.source_id.as_str());
+        let to_book = ToBook {
+            record: &record,
+            reference: &reference,
+            kind: SalesDocumentKind::CreditNote,
+        };
+        let state = self.state.as_ref();
+        let dedup = claim_and_look_up(
+            state,
+            state,
+            self.ledger.as_ref(),
+            self.block_worker(),
+            to_book,
+            self.config.record_deadline.get(),
+            run.dry_run,
+        )
+        .await;
+        let claim = match dedup {
+            Ok(Dedup::Write(claim)) => claim,
+            Ok(Dedup::Done(_) | Dedup::Recovered(_)) => {
+                run.recorder.record_unchanged(&note.number);
+                return NoteResult::Done;
+            }
+            Ok(Dedup::Busy { owner, .. }) => {
+                run.recorder
+                    .record_skipped(&note.number, &format!("being booked by {owner}"));
+                return NoteResult::Deferred;
+            }
+            Err(e) => return NoteResult::Failed(e, None),
         };
         let result = match &claim {
             Some(claim) => {
                 claim
-                    .heartbeat(self.book_claimed_note(run, note, &order_id, debtor, Some(claim)))
+                    .heartbeat(self.book_claimed_note(
+                        run,
+                        note,
+                        &order,
+                        reference,
+                        debtor,
+                        Some(claim),
+                    ))
                     .await
             }
             None => {
-                self.book_claimed_note(run, note, &order_id, debtor, None)
+                self.book_claimed_note(run, note, &order, reference, debtor, None)
                     .await
             }
         };
@@ -413,60 +442,19 @@ impl OrdersFlow {
         Ok(debtor)
     }
 
-    /// Everything after the credit note's claim: the credited order, the lookup by the note's own
-    /// reference, the document, the fence, the write, the links.
+    /// Everything after the credit note's claim and lookup: the document, the fence, the write, the
+    /// links.
     async fn book_claimed_note(
         &self,
         run: &mut RunState,
         note: &CreditNote,
-        order_id: &str,
+        order: &Order,
+        reference: ExternalReference,
         debtor: String,
         claim: Option<&RecordClaim<'_>>,
     ) -> NoteResult {
         let conn = self.connection.as_str();
-        let order = match self.source.fetch_order(order_id).await {
-            Ok(Some(order)) => order,
-            Ok(None) => {
-                return NoteResult::Failed(
-                    SyncError::skippable(
-                        ErrorKind::NotFound,
-                        format!(
-                            "credit note {}: order {order_id} no longer exists",
-                            note.number
-                        ),
-                    ),
-                    None,
-                );
-            }
-            Err(e) => return NoteResult::Failed(e, None),
-        };
-        let reference = self
-            .config
-            .external_reference
-            .render_credit_note(note, order.shop_id.as_deref());
         let kind = SalesDocumentKind::CreditNote;
-        match self.ledger.find_booking(&reference, kind).await {
-            Ok(Some(booking)) => {
-                if !run.dry_run {
-                    if let Err(e) = self
-                        .state
-                        .link(conn, &IdKind::CreditNote, &note.source_id, &booking.number)
-                        .await
-                    {
-                        return NoteResult::Failed(SyncError::from(e), None);
-                    }
-                    if let Some(claim) = claim
-                        && let Err(e) = claim.confirm(&booking.number).await
-                    {
-                        return NoteResult::Failed(e, None);
-                    }
-                }
-                run.recorder.record_unchanged(&note.number);
-                return NoteResult::Done;
-            }
-            Ok(None) => {}
-            Err(e) => return NoteResult::Failed(e, None),
-        }
         let codes: Vec<String> = note
             .lines
             .iter()
@@ -480,7 +468,7 @@ impl OrdersFlow {
             .collect();
         let document = match credit_note_document(
             note,
-            &order,
+            order,
             &DocumentContext {
                 config: &self.config,
                 kind,

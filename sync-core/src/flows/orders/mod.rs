@@ -160,7 +160,7 @@ impl OrdersFlow {
             state,
             clock: Arc::new(SystemClock),
             worker: format!("worker-{}", uuid::Uuid::new_v4()),
-            lease_ttl: crate::flows::lifecycle::DEFAULT_LEASE_TTL,
+            lease_ttl: crate::blocks::run::DEFAULT_LEASE_TTL,
         }
     }
 
@@ -184,6 +184,15 @@ impl OrdersFlow {
     pub fn with_lease_ttl(mut self, ttl: Duration) -> Self {
         self.lease_ttl = ttl;
         self
+    }
+
+    /// The scope the building blocks write state in: this connection, worker and clock.
+    pub(crate) fn block_worker(&self) -> crate::blocks::Worker<'_> {
+        crate::blocks::Worker {
+            connection: &self.connection,
+            id: &self.worker,
+            clock: &self.clock,
+        }
     }
 
     /// The connection this flow serves.

@@ -6,12 +6,13 @@ use super::debtor::{DebtorAction, NEW_DEBTOR, ResolvedDebtor};
 use super::document::{DocumentContext, sales_document};
 use super::run::{RunState, Step};
 use super::{FLOW, OrdersFlow};
+use crate::blocks::claim::{Fence, RecordClaim};
+use crate::blocks::dedup::{Dedup, ToBook, claim_and_look_up};
 use crate::domain::{
     BookingRef, DebtorRef, ExternalReference, Order, OrderStatus, OrderSummary, PaymentStatus,
     SalesDocument, ShipmentStatus,
 };
 use crate::error::{ErrorClass, ErrorKind, SyncError};
-use crate::flows::claim::{Claimed, Fence, RecordClaim};
 use crate::state::{ActivityEntry, NewDeadLetter};
 use crate::state::{ActivityOutcome, ActivityStage, Direction, IdKind, RecordKey};
 use crate::traits::WriteBack;
@@ -50,8 +51,6 @@ impl From<SyncError> for Failure {
 
 /// What the steps before the write found.
 enum Prepared {
-    /// The booking exists in the ledger already (a crash after booking, or a reset state store).
-    Found(BookingRef),
     /// Nothing to book after all, and why (the order is gone, or the filters now refuse it).
     Nothing(String),
     /// Ready to write.
@@ -114,37 +113,65 @@ impl OrdersFlow {
         run.article_index(self).await?;
 
         let reference = self.config.external_reference.render_summary(listed);
-        let claim = if run.dry_run {
-            None
-        } else {
-            let acquired = RecordClaim::acquire(
-                self.state.as_ref(),
-                &self.clock,
-                conn,
-                format!("order:{}", listed.source_id),
-                &self.worker,
-                self.config.record_deadline.get(),
-            )
-            .await?;
-            match acquired {
-                Claimed::Held(claim) => Some(claim),
-                Claimed::Done { target_id } => {
+        let record = RecordKey::order(listed.source_id.as_str());
+        let to_book = ToBook {
+            record: &record,
+            reference: &reference,
+            kind: self.config.target.document_kind(),
+        };
+        let state = self.state.as_ref();
+        let dedup = claim_and_look_up(
+            state,
+            state,
+            self.ledger.as_ref(),
+            self.block_worker(),
+            to_book,
+            self.config.record_deadline.get(),
+            run.dry_run,
+        )
+        .await?;
+        let claim = match dedup {
+            Dedup::Write(claim) => claim,
+            Dedup::Done(_) => {
+                run.recorder.record_unchanged(key);
+                return Ok(Step::Done);
+            }
+            Dedup::Busy { owner, stale_at } => {
+                run.recorder.record_skipped(
+                    key,
+                    &format!(
+                        "being booked by {owner} (its claim holds until at least {})",
+                        stale_at.to_rfc3339()
+                    ),
+                );
+                return Ok(Step::Deferred);
+            }
+            Dedup::Recovered(booking) => {
+                if !run.dry_run
+                    && let Some(debtor) = &booking.debtor
+                {
                     self.state
-                        .link(conn, &IdKind::Order, &listed.source_id, &target_id)
+                        .link(conn, &IdKind::OrderDebtor, &listed.source_id, debtor)
                         .await?;
-                    run.recorder.record_unchanged(key);
-                    return Ok(Step::Done);
                 }
-                Claimed::Busy { owner, stale_at } => {
-                    run.recorder.record_skipped(
-                        key,
-                        &format!(
-                            "being booked by {owner} (its claim holds until at least {})",
-                            stale_at.to_rfc3339()
-                        ),
-                    );
-                    return Ok(Step::Deferred);
+                run.recorder.record_unchanged(key);
+                self.log(
+                    run,
+                    listed,
+                    ActivityStage::Lookup,
+                    ActivityOutcome::Recovered,
+                    None,
+                    Some(json!(booking)),
+                    Some(format!(
+                        "already booked as {} (found by reference {reference})",
+                        booking.number
+                    )),
+                )
+                .await;
+                if !run.dry_run {
+                    self.book_waiting_credit_notes(run, &listed.source_id).await;
                 }
+                return Ok(Step::Done);
             }
         };
         let outcome = match &claim {
@@ -275,32 +302,6 @@ impl OrdersFlow {
             None => self.prepare(run, candidate, reference).await?,
         };
         let (order, document, debtor) = match prepared {
-            Prepared::Found(booking) => {
-                if !run.dry_run {
-                    self.remember_booking(
-                        &listed.source_id,
-                        claim,
-                        &booking,
-                        booking.debtor.as_deref(),
-                    )
-                    .await?;
-                }
-                run.recorder.record_unchanged(key);
-                self.log(
-                    run,
-                    listed,
-                    ActivityStage::Lookup,
-                    ActivityOutcome::Recovered,
-                    None,
-                    Some(json!(booking)),
-                    Some(format!(
-                        "already booked as {} (found by reference {reference})",
-                        booking.number
-                    )),
-                )
-                .await;
-                return Ok(Step::Done);
-            }
             Prepared::Nothing(reason) => {
                 if let Some(claim) = claim {
                     claim.release().await?;
@@ -385,8 +386,8 @@ impl OrdersFlow {
         Ok(Step::Done)
     }
 
-    /// The steps before the write: lookup-before-create, the complete order, its debtor, delivery
-    /// address, articles and the document.
+    /// The steps before the write (after the claim and the lookup): the complete order, its debtor,
+    /// delivery address, articles and the document.
     async fn prepare(
         &self,
         run: &mut RunState,
@@ -395,11 +396,6 @@ impl OrdersFlow {
     ) -> Result<Prepared, Failure> {
         let listed = &candidate.summary;
         let kind = self.config.target.document_kind();
-        // Lookup-before-create: the id map had nothing, but the ledger may (a crash after booking, or a
-        // fresh state store). Neither API has idempotency keys; this is ours.
-        if let Some(booking) = self.ledger.find_booking(reference, kind).await? {
-            return Ok(Prepared::Found(booking));
-        }
         // The complete order, fetched now unless it was fetched moments ago (a webhook, a replay).
         let fetched = match &candidate.fetched {
             Some(order) => Some(order.clone()),

@@ -7,9 +7,9 @@ use super::{FLOW, Intake, OrdersFlow, RunRequest};
 use futures::StreamExt;
 
 use super::process::Candidate;
+use crate::blocks::run::{LeaseWatch, RunScope};
 use crate::domain::OrderSummary;
 use crate::error::{ErrorKind, SyncError};
-use crate::flows::lifecycle::{LeaseWatch, Lifecycle};
 use crate::report::{ApiStats, RunRecorder, RunReport};
 use crate::state::{Cursor, DeadLetter, RunId};
 use crate::state::{IdKind, RecordKind};
@@ -81,7 +81,7 @@ impl OrdersFlow {
     /// [`ErrorKind::Conflict`] — or the state store is unreachable).
     pub async fn run(&self, request: RunRequest) -> Result<RunReport, SyncError> {
         let started = self.clock.now();
-        let lifecycle = Lifecycle {
+        let scope = RunScope {
             runs: self.state.as_ref(),
             leases: self.state.as_ref(),
             clock: &self.clock,
@@ -90,7 +90,7 @@ impl OrdersFlow {
             worker: &self.worker,
             lease_ttl: self.lease_ttl,
         };
-        lifecycle
+        scope
             .run(
                 started,
                 request.dry_run,

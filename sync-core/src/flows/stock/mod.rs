@@ -19,13 +19,15 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use super::lifecycle::{DEFAULT_LEASE_TTL, LeaseWatch, Lifecycle};
+use crate::blocks::Worker;
+use crate::blocks::changed::{Content, Written, write_if_changed};
+use crate::blocks::run::{DEFAULT_LEASE_TTL, LeaseWatch, RunScope};
 use crate::config::StockConfig;
 use crate::domain::Article;
 use crate::error::{ErrorKind, SyncError};
 use crate::formula::FormulaError;
 use crate::report::{ApiStats, RunRecorder, RunReport};
-use crate::state::{ContentHash, HashOrigin, StockState};
+use crate::state::StockState;
 use crate::state::{HashKind, IdKind};
 use crate::traits::{ArticleRef, ArticleSource, Clock, StockTarget, SystemClock, VariantIndex};
 
@@ -132,7 +134,7 @@ impl StockFlow {
     /// Run the flow once. The error is only for a run that could not start (another worker holds
     /// the lease, the state store is unreachable); everything else is in the report.
     pub async fn run(&self, request: StockRequest) -> Result<RunReport, SyncError> {
-        let lifecycle = Lifecycle {
+        let scope = RunScope {
             runs: self.state.as_ref(),
             leases: self.state.as_ref(),
             clock: &self.clock,
@@ -141,7 +143,7 @@ impl StockFlow {
             worker: &self.worker,
             lease_ttl: self.lease_ttl,
         };
-        lifecycle
+        scope
             .run(
                 self.clock.now(),
                 request.dry_run,
@@ -301,7 +303,8 @@ impl StockFlow {
     }
 
     /// Write `quantity` to the variant unless it is what Koppel last wrote there (or, without such a
-    /// record, what the shop shows). `Ok(true)` when written (or, in a dry run, when it would be).
+    /// record, what the shop shows): [`write_if_changed`]. `Ok(true)` when written (or, in a dry run,
+    /// when it would be).
     async fn push(
         &self,
         variant_id: &str,
@@ -309,46 +312,24 @@ impl StockFlow {
         shop_level: Option<Decimal>,
         dry_run: bool,
     ) -> Result<bool, SyncError> {
-        let conn = self.connection.as_str();
         let text = quantity.normalize().to_string();
-        let last = self
-            .state
-            .get_hash(conn, &HashKind::Stock, variant_id)
-            .await?;
-        let unchanged = match &last {
-            Some(h) => h.hash == text,
-            None => shop_level.is_some_and(|level| level == quantity),
+        let shown = shop_level.map(|level| level.normalize().to_string());
+        let content = Content {
+            kind: &HashKind::Stock,
+            target_id: variant_id,
+            content: &text,
+            shown: shown.as_deref(),
         };
-        if unchanged {
-            if last.is_none() && !dry_run {
-                self.remember(variant_id, text, HashOrigin::Observed)
-                    .await?;
-            }
-            return Ok(false);
-        }
-        if dry_run {
-            return Ok(true);
-        }
         let managed = self.config.manage_stock.then_some(true);
-        self.shop.set_stock(variant_id, quantity, managed).await?;
-        self.remember(variant_id, text, HashOrigin::Koppel).await?;
-        Ok(true)
-    }
-
-    async fn remember(
-        &self,
-        variant_id: &str,
-        text: String,
-        origin: HashOrigin,
-    ) -> Result<(), SyncError> {
-        let hash = ContentHash {
-            hash: text,
-            origin,
-            updated_at: self.clock.now(),
+        let worker = Worker {
+            connection: &self.connection,
+            id: &self.worker,
+            clock: &self.clock,
         };
-        self.state
-            .put_hash(&self.connection, &HashKind::Stock, variant_id, &hash)
-            .await?;
-        Ok(())
+        let written = write_if_changed(self.state.as_ref(), worker, content, dry_run, || {
+            self.shop.set_stock(variant_id, quantity, managed)
+        })
+        .await?;
+        Ok(written != Written::Unchanged)
     }
 }

@@ -32,7 +32,7 @@ use crate::traits::Clock;
 
 /// What claiming a record found.
 #[derive(Debug)]
-pub(crate) enum Claimed<'a> {
+pub enum Claimed<'a> {
     /// This worker holds the claim now.
     Held(RecordClaim<'a>),
     /// The record was done before; the target knows it as `target_id`.
@@ -51,7 +51,7 @@ pub(crate) enum Claimed<'a> {
 
 /// Why a record may not be written after all.
 #[derive(Debug)]
-pub(crate) enum Fence {
+pub enum Fence {
     /// Another worker took the claim over: it finishes the record.
     Lost,
     /// The record took longer than its deadline before its write; it is left for a later run.
@@ -61,7 +61,7 @@ pub(crate) enum Fence {
 }
 
 /// A claim held on one record. See the [module docs](self).
-pub(crate) struct RecordClaim<'a> {
+pub struct RecordClaim<'a> {
     state: &'a dyn ClaimStore,
     clock: &'a Arc<dyn Clock>,
     connection: &'a str,
@@ -84,7 +84,7 @@ impl std::fmt::Debug for RecordClaim<'_> {
 
 /// The time a record may take from its claim to its write: the configured deadline, but never more
 /// than half the stale age (the rest is the margin for the write itself and for clock drift).
-pub(crate) fn record_deadline(configured: Duration, stale_after: Duration) -> Duration {
+pub fn record_deadline(configured: Duration, stale_after: Duration) -> Duration {
     configured.min(stale_after / 2)
 }
 
@@ -95,7 +95,7 @@ fn renew_every(stale_after: Duration) -> Duration {
 
 impl<'a> RecordClaim<'a> {
     /// Claim `key` for `worker`, taking over a stale claim.
-    pub(crate) async fn acquire(
+    pub async fn acquire(
         state: &'a dyn ClaimStore,
         clock: &'a Arc<dyn Clock>,
         connection: &'a str,
@@ -140,12 +140,12 @@ impl<'a> RecordClaim<'a> {
     }
 
     /// How long is left of the record's deadline.
-    pub(crate) fn remaining(&self) -> Duration {
+    pub fn remaining(&self) -> Duration {
         self.deadline.saturating_sub(self.claimed_at.elapsed())
     }
 
     /// The record's deadline.
-    pub(crate) fn deadline(&self) -> Duration {
+    pub fn deadline(&self) -> Duration {
         self.deadline
     }
 
@@ -169,7 +169,7 @@ impl<'a> RecordClaim<'a> {
     /// Run `work` while renewing the claim in the background of the same task. A renewal that finds
     /// the claim gone marks it lost (the next [`fence`](Self::fence) stops the write); a renewal the
     /// store cannot answer is retried at the next tick (the fence renews synchronously anyway).
-    pub(crate) async fn heartbeat<F: Future>(&self, work: F) -> F::Output {
+    pub async fn heartbeat<F: Future>(&self, work: F) -> F::Output {
         let every = renew_every(self.stale_after);
         let mut ticks = tokio::time::interval_at(Instant::now() + every, every);
         ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -191,7 +191,7 @@ impl<'a> RecordClaim<'a> {
 
     /// The gate before a write: the claim is still this worker's (renewed now, with its token, so
     /// it stays fresh for a whole stale age) and the record is within its deadline.
-    pub(crate) async fn fence(&self) -> Result<(), Fence> {
+    pub async fn fence(&self) -> Result<(), Fence> {
         if self.lost.load(Ordering::SeqCst) {
             return Err(Fence::Lost);
         }
@@ -208,7 +208,7 @@ impl<'a> RecordClaim<'a> {
 
     /// Mark the record done with the id the target gave it. `false` when the claim was lost meanwhile
     /// (the record is written; the new owner finds it by its reference).
-    pub(crate) async fn confirm(&self, target_id: &str) -> Result<bool, SyncError> {
+    pub async fn confirm(&self, target_id: &str) -> Result<bool, SyncError> {
         let confirmed = self
             .state
             .confirm_claim(self.connection, &self.key, self.token, target_id)
@@ -220,7 +220,7 @@ impl<'a> RecordClaim<'a> {
     }
 
     /// Give the claim up after a failure that certainly wrote nothing.
-    pub(crate) async fn release(&self) -> Result<(), SyncError> {
+    pub async fn release(&self) -> Result<(), SyncError> {
         self.state
             .release_claim(self.connection, &self.key, self.token)
             .await?;
@@ -230,7 +230,7 @@ impl<'a> RecordClaim<'a> {
     /// Keep the claim, without renewing it, for `hold`: after a write whose outcome is unknown, so no
     /// worker writes the record again before the target had time to show the first write. Then the
     /// claim is stale: whoever meets the record looks it up before writing.
-    pub(crate) async fn park(&self, hold: Duration) -> Result<(), SyncError> {
+    pub async fn park(&self, hold: Duration) -> Result<(), SyncError> {
         self.renew(hold).await?;
         Ok(())
     }
@@ -238,7 +238,7 @@ impl<'a> RecordClaim<'a> {
 
 impl Fence {
     /// The fence as an error for reports.
-    pub(crate) fn into_error(self, record: &str) -> SyncError {
+    pub fn into_error(self, record: &str) -> SyncError {
         match self {
             Fence::Lost => SyncError::retryable(
                 ErrorKind::Conflict,

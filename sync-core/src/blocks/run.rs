@@ -1,4 +1,4 @@
-//! What every flow run does around its work: hold the (connection, flow) lease so two workers never
+//! The run protocol every flow follows around its work: hold the (connection, flow) lease so two workers never
 //! run the same flow at once — renewed by a heartbeat while the run goes on, so a short lease is
 //! enough and a crashed worker's lease frees quickly — record the run in the state store, count the
 //! connectors' API usage, and store the finished report.
@@ -19,23 +19,23 @@ use crate::traits::Clock;
 /// The default lease time: short, because it is renewed three times per period while a run goes on,
 /// and a worker that died without releasing it blocks the flow at most this long (on stores that
 /// cannot tell a dead holder at once).
-pub(crate) const DEFAULT_LEASE_TTL: Duration = Duration::from_secs(60);
+pub const DEFAULT_LEASE_TTL: Duration = Duration::from_secs(60);
 
 /// Whether the run still holds its lease. Flows look before each record and stop when it is lost
 /// (another worker may be running the flow now).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct LeaseWatch {
+pub struct LeaseWatch {
     lost: Arc<AtomicBool>,
 }
 
 impl LeaseWatch {
     /// Whether the lease was lost.
-    pub(crate) fn lost(&self) -> bool {
+    pub fn lost(&self) -> bool {
         self.lost.load(Ordering::SeqCst)
     }
 
     /// The error a flow stops with when the lease is lost.
-    pub(crate) fn error(flow: &str) -> SyncError {
+    pub fn error(flow: &str) -> SyncError {
         SyncError::retryable(
             ErrorKind::Conflict,
             format!(
@@ -46,18 +46,26 @@ impl LeaseWatch {
     }
 }
 
-/// The identity of a flow's runs: where they are recorded and who holds the lease.
-pub(crate) struct Lifecycle<'a> {
+/// The identity of a flow's runs — where they are recorded and who holds the lease — and the
+/// whole-run protocol every flow follows ([`run`](Self::run)).
+pub struct RunScope<'a> {
+    /// Where runs are recorded.
     pub runs: &'a dyn RunLog,
+    /// Where the flow's lease is held.
     pub leases: &'a dyn LeaseStore,
+    /// The clock runs and leases are timed by.
     pub clock: &'a Arc<dyn Clock>,
+    /// The connection.
     pub connection: &'a str,
-    pub flow: &'static str,
+    /// The flow's name.
+    pub flow: &'a str,
+    /// This worker's id (it holds the lease).
     pub worker: &'a str,
+    /// How long the lease lasts without a renewal ([`DEFAULT_LEASE_TTL`]).
     pub lease_ttl: Duration,
 }
 
-impl Lifecycle<'_> {
+impl RunScope<'_> {
     /// One whole run: take the lease (or a retryable `conflict` error when another worker holds
     /// it), record the start, do `work` while the lease is renewed, store the report, give the lease
     /// back. `work` gets the stored run id, the recorder and the lease watch, and returns the recorder.
@@ -203,8 +211,8 @@ mod tests {
         state: &'a MemoryStateStore,
         clock: &'a Arc<dyn Clock>,
         worker: &'a str,
-    ) -> Lifecycle<'a> {
-        Lifecycle {
+    ) -> RunScope<'a> {
+        RunScope {
             runs: state,
             leases: state,
             clock,
