@@ -181,6 +181,10 @@ impl Notifiers {
     /// Deliver `n` everywhere it is wanted; delivery failures are logged, never raised.
     pub async fn deliver(&self, n: Option<Notification>) {
         let Some(n) = n else { return };
+        self.deliver_one(&n).await;
+    }
+
+    async fn deliver_one(&self, n: &Notification) {
         if !self.on.iter().any(|o| o == outcome_name(n.kind)) {
             return;
         }
@@ -190,10 +194,20 @@ impl Notifiers {
             self.smtp.as_ref().map(|s| s as &dyn Notifier),
         ];
         for target in targets.into_iter().flatten() {
-            if let Err(e) = target.notify(&n).await {
+            if let Err(e) = target.notify(n).await {
                 tracing::warn!(error = %e, "a notification could not be delivered");
             }
         }
+    }
+}
+
+/// The destinations as one [`Notifier`] (sync-core's run monitor delivers through it); failures
+/// of a destination are logged, so it never fails.
+#[async_trait::async_trait]
+impl Notifier for Notifiers {
+    async fn notify(&self, notification: &Notification) -> Result<(), SyncError> {
+        self.deliver_one(notification).await;
+        Ok(())
     }
 }
 

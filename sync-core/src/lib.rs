@@ -23,6 +23,7 @@
 //!   claim-and-look-up, debtor upsert by e-mail, delivery addresses, changed-only writes), for
 //!   services that compose their own flow.
 //! * [`flows`] — the order and stock flows, composed from those blocks.
+//! * [`monitor`] — watching finished runs: connection statuses and notifications once per incident.
 //! * [`testing`] — in-memory implementations of every trait, for tests and as a guide for embedders;
 //!   with feature `testing`, the state-store conformance suite.
 //! * [`state`] — the state store as role traits (cursors, id map, hashes, claims, inbox, dead
@@ -92,6 +93,7 @@ pub mod domain;
 pub mod error;
 pub mod flows;
 pub mod formula;
+pub mod monitor;
 pub mod report;
 pub mod state;
 pub mod testing;

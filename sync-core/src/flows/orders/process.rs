@@ -69,7 +69,9 @@ impl OrdersFlow {
     pub(crate) async fn process_listed(&self, run: &mut RunState, candidate: Candidate) -> Step {
         let listed = &candidate.summary;
         let key = listed.number.clone();
-        match self.try_process(run, &candidate).await {
+        // Boxed: booking one order is the deepest future of a run; boxed, a run stays small enough
+        // for a host's small task or test-thread stacks.
+        match Box::pin(self.try_process(run, &candidate)).await {
             Ok(step) => step,
             Err(error) => {
                 // Failures before a claim was taken (state store, article index).
