@@ -27,3 +27,5 @@ pub use sync_core;
 
 #[cfg(feature = "cli")]
 pub mod app;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;

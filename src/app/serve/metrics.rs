@@ -46,6 +46,19 @@ impl WebhookResult {
     ];
 }
 
+impl From<&crate::webhooks::Delivery> for WebhookResult {
+    fn from(delivery: &crate::webhooks::Delivery) -> Self {
+        use crate::webhooks::Delivery;
+        match delivery {
+            Delivery::Accepted { .. } => Self::Accepted,
+            Delivery::Duplicate { .. } => Self::Duplicate,
+            Delivery::Ignored { .. } => Self::Ignored,
+            Delivery::Unavailable { .. } => Self::Unavailable,
+            _ => Self::Rejected,
+        }
+    }
+}
+
 /// (connection, flow).
 type FlowKey = (String, String);
 

@@ -28,7 +28,6 @@
 
 pub mod dashboard;
 pub mod metrics;
-pub mod queue;
 pub mod routes;
 pub mod runner;
 pub mod scheduler;
@@ -47,13 +46,13 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use self::dashboard::Dashboard;
-use self::queue::OrderQueue;
 use self::runner::{FlowRunner, Monitor};
 use self::shared::{ServedConnection, Shared};
 use crate::app::cli::ConfigArgs;
 use crate::app::config::KoppelConfig;
 use crate::app::notify::Notifiers;
 use crate::app::runtime::Runtime;
+use crate::webhooks::WebhookReceiver;
 
 /// How long a shutdown waits for runs in flight before it abandons them.
 pub const DEFAULT_GRACE: Duration = Duration::from_secs(30);
@@ -131,7 +130,10 @@ pub async fn start_on(config: KoppelConfig, listener: TcpListener) -> anyhow::Re
         .iter()
         .map(|c| ServedConnection {
             runner: Arc::new(FlowRunner::new(c.clone(), monitor.clone())),
-            queue: Arc::new(OrderQueue::new()),
+            webhooks: Arc::new(
+                WebhookReceiver::new(c.name(), c.webhook_secret().clone(), runtime.state.clone())
+                    .orders(c.config.orders.enabled),
+            ),
         })
         .collect();
     let dashboard = match &config.dashboard.password {
@@ -167,7 +169,7 @@ pub async fn start_on(config: KoppelConfig, listener: TcpListener) -> anyhow::Re
         register_webhooks(c).await;
     }
     let mut tasks = Vec::new();
-    for c in &shared.connections {
+    for (index, c) in shared.connections.iter().enumerate() {
         let stock = &c.runner.connection().config.stock;
         if let (true, Some(schedule)) = (stock.enabled, stock.schedule) {
             tasks.push(tokio::spawn(scheduler::stock_on_schedule(
@@ -181,13 +183,15 @@ pub async fn start_on(config: KoppelConfig, listener: TcpListener) -> anyhow::Re
             tracing::info!(connection = c.name(), "the orders flow is switched off");
             continue;
         }
-        tasks.push(tokio::spawn(webhooks::worker(
-            c.runner.clone(),
-            c.queue.clone(),
-            shared.runtime.state.clone(),
-            orders.schedule.is_none(),
-            stopped.clone(),
-        )));
+        tasks.push(tokio::spawn({
+            let shared = shared.clone();
+            let replays = orders.schedule.is_none();
+            let stopped = stopped.clone();
+            async move {
+                let c = &shared.connections[index];
+                webhooks::worker(c, &shared, replays, stopped).await;
+            }
+        }));
         match orders.schedule {
             Some(schedule) => tasks.push(tokio::spawn(scheduler::poll_on_schedule(
                 c.runner.clone(),

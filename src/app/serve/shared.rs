@@ -5,17 +5,17 @@ use std::sync::Arc;
 use sync_core::state::StateStore;
 
 use super::dashboard::Dashboard;
-use super::queue::OrderQueue;
 use super::runner::{FlowRunner, Monitor};
 use crate::app::runtime::Runtime;
+use crate::webhooks::WebhookReceiver;
 
-/// One connection as the server runs it: its flow runner and its webhook queue.
+/// One connection as the server runs it: its flow runner and its webhook receiver.
 #[derive(Debug)]
 pub struct ServedConnection {
     /// Runs the connection's order flow, one run at a time.
     pub runner: Arc<FlowRunner>,
-    /// Order ids pushed by webhooks, waiting for the worker.
-    pub queue: Arc<OrderQueue>,
+    /// Takes the shop's webhook deliveries into the inbox and rings the worker.
+    pub webhooks: Arc<WebhookReceiver>,
 }
 
 impl ServedConnection {

@@ -1,40 +1,24 @@
-//! `POST /webhooks/lightspeed`: verify, decide, put the order id in the state store's inbox, answer;
-//! the per-connection worker that books what the inbox holds; and registering the shop's webhooks
-//! on start.
+//! `POST /webhooks/lightspeed` for every served connection (built on [`crate::webhooks`]), the
+//! per-connection worker that books what the inbox holds, and registering the shop's webhooks on
+//! start.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use lightspeed_client::models::{
     Webhook, WebhookCreate, WebhookFormat, WebhookItemAction, WebhookItemGroup,
 };
-use lightspeed_client::webhook::{WebhookError, WebhookEvent, WebhookPayload, verify_signature};
-use sync_core::error::ErrorKind;
-use sync_core::flows::orders::FLOW as ORDERS;
 use sync_core::flows::{Intake, RunRequest};
-use sync_core::state::StateStore;
 use tokio::sync::watch;
 
-use super::metrics::WebhookResult;
-use super::queue::{DeliveryKey, OrderQueue};
-use super::runner::{FlowRunner, Trigger};
+use super::runner::Trigger;
 use super::shared::{ServedConnection, Shared};
 use crate::app::runtime::ConnectionRuntime;
-
-/// The path Lightspeed posts to.
-pub const PATH: &str = "/webhooks/lightspeed";
-
-/// How long the worker waits before trying again when another process holds the flow's lease.
-const CONFLICT_RETRY: Duration = Duration::from_secs(5);
-
-fn answer(status: StatusCode, result: &str) -> Response {
-    (status, Json(serde_json::json!({ "status": result }))).into_response()
-}
+pub use crate::webhooks::PATH;
+use crate::webhooks::{Delivery, InboxWork, Rejection, work_inbox};
 
 /// Which connection a delivery is for: the only one, or the one whose shop id is `X-Shop-Id`.
 async fn pick<'a>(shared: &'a Shared, headers: &HeaderMap) -> Option<&'a ServedConnection> {
@@ -50,8 +34,8 @@ async fn pick<'a>(shared: &'a Shared, headers: &HeaderMap) -> Option<&'a ServedC
     None
 }
 
-/// The handler. A delivery that is not signed with the connection's webhook secret is rejected
-/// with 401 before anything is parsed, recorded or queued.
+/// The handler: the connection's [`WebhookReceiver`](crate::webhooks::WebhookReceiver) takes the
+/// delivery (verifying its signature before anything else); every outcome is counted.
 pub async fn receive(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
@@ -60,177 +44,46 @@ pub async fn receive(
     let metrics = &shared.monitor.metrics;
     let Some(connection) = pick(&shared, &headers).await else {
         tracing::warn!("webhook rejected: no connection serves this shop (X-Shop-Id)");
-        metrics.record_webhook(None, WebhookResult::Rejected);
-        return answer(StatusCode::UNAUTHORIZED, "unknown shop");
+        let delivery = Delivery::Rejected(Rejection::UnknownShop);
+        metrics.record_webhook(None, (&delivery).into());
+        return delivery.into_response();
     };
-    let name = connection.name();
-    let secret = connection.runner.connection().webhook_secret();
-    let signed = headers
-        .get("x-signature")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|signature| verify_signature(&body, signature, secret));
-    if !signed {
-        tracing::warn!(
-            connection = name,
-            "webhook rejected: missing or invalid signature"
-        );
-        metrics.record_webhook(Some(name), WebhookResult::Rejected);
-        return answer(StatusCode::UNAUTHORIZED, "invalid signature");
-    }
-    let event = match WebhookEvent::from_verified_parts(&headers, &body) {
-        Ok(event) => event,
-        Err(e) => {
-            tracing::warn!(connection = name, reason = %unreadable(&e), "webhook rejected: unreadable delivery");
-            metrics.record_webhook(Some(name), WebhookResult::Rejected);
-            return answer(StatusCode::BAD_REQUEST, "unreadable delivery");
-        }
-    };
-    let orders_on = connection.runner.connection().config.orders.enabled;
-    let order = match (&event.item_group, &event.item_action, &event.payload) {
-        (WebhookItemGroup::Orders, action, WebhookPayload::Order(order))
-            if orders_on && *action != WebhookItemAction::Deleted =>
-        {
-            order
-        }
-        _ => {
-            tracing::info!(connection = name, event = %event.event, "webhook ignored");
-            metrics.record_webhook(Some(name), WebhookResult::Ignored);
-            return answer(StatusCode::OK, "ignored");
-        }
-    };
-    let key = DeliveryKey {
-        shop: event.shop_id.to_string(),
-        event: event.event.clone(),
-        id: order.id.to_string(),
-        updated_at: order.updated_at.map(|t| t.to_rfc3339()),
-    };
-    let order_id = key.id.clone();
-    if connection.queue.seen_recently(&key) {
-        tracing::info!(connection = name, event = %event.event, order = %order_id, result = "duplicate", "webhook");
-        metrics.record_webhook(Some(name), WebhookResult::Duplicate);
-        return answer(StatusCode::OK, "duplicate");
-    }
-    // The 2xx promises the order is not lost: it is only sent once the id is in the state store.
-    match shared
-        .state()
-        .enqueue(name, ORDERS, &order_id, chrono::Utc::now())
-        .await
-    {
-        Ok(queued) => {
-            connection.queue.remember(key);
-            connection.queue.ring();
-            let (result, status) = if queued {
-                (WebhookResult::Accepted, "accepted")
-            } else {
-                (WebhookResult::Duplicate, "duplicate")
-            };
-            tracing::info!(connection = name, event = %event.event, order = %order_id, result = status, "webhook");
-            metrics.record_webhook(Some(name), result);
-            answer(StatusCode::OK, status)
-        }
-        Err(e) => {
-            tracing::warn!(connection = name, order = %order_id, error = %e, "webhook not stored; answered 503 so Lightspeed delivers it again");
-            metrics.record_webhook(Some(name), WebhookResult::Unavailable);
-            answer(StatusCode::SERVICE_UNAVAILABLE, "try again")
-        }
-    }
+    let delivery = connection.webhooks.receive(&headers, &body).await;
+    metrics.record_webhook(Some(connection.name()), (&delivery).into());
+    delivery.into_response()
 }
 
-fn unreadable(error: &WebhookError) -> String {
-    match error {
-        WebhookError::Payload(lightspeed_client::Error::Decode { path, .. }) => {
-            format!("the body does not decode at `{path}`")
-        }
-        WebhookError::Payload(_) => "the body does not decode".to_owned(),
-        other => other.to_string(),
-    }
-}
-
-/// How often an idle worker looks whether anything waits (announcements left by a crash, or — on a
-/// connection without a poll schedule — dead letters whose retry is due).
-const IDLE_CHECK: Duration = Duration::from_secs(60);
-
-/// The first and the longest wait between attempts while announced orders cannot be worked off
-/// (the ledger is away, another worker holds some of them).
-const BACKOFF: (Duration, Duration) = (Duration::from_secs(5), Duration::from_secs(5 * 60));
-
-/// Book what webhooks announced for one connection until shutdown. The announcements wait in the
-/// state store's inbox; each run takes them oldest first, and an order leaves the inbox only once
-/// it is done (booked, already booked, skipped or dead-lettered). While some cannot be done the
-/// worker tries again with a growing pause. Without a poll schedule it also replays dead letters
-/// when they are due, so a webhook-only installation retries too.
+/// Book what the connection's webhooks announced until shutdown (see
+/// [`work_inbox`](crate::webhooks::work_inbox)); every run goes through the connection's runner,
+/// so it is counted and notified like a scheduled one. Without a poll schedule due dead letters
+/// are replayed here too, so a webhook-only installation retries.
 pub async fn worker(
-    runner: Arc<FlowRunner>,
-    queue: Arc<OrderQueue>,
-    state: Arc<dyn StateStore>,
+    connection: &ServedConnection,
+    shared: &Shared,
     replays_dead_letters: bool,
     mut stop: watch::Receiver<bool>,
 ) {
-    let name = runner.name().to_owned();
-    let mut backoff: Option<Duration> = None;
-    // At start only what is waiting counts (announcements a crash left, due dead letters).
-    let mut rang = false;
-    loop {
-        if *stop.borrow() {
-            break;
-        }
-        if rang || has_work(state.as_ref(), &name, replays_dead_letters).await {
-            let request = RunRequest {
-                intake: Intake::Inbox,
-                dry_run: false,
-            };
-            let result = runner.run(request, Trigger::Webhook).await;
-            let waiting = state
-                .pending_inbox(&name, ORDERS, 1)
-                .await
-                .map_or(true, |items| !items.is_empty());
-            backoff = match result {
-                Err(e) if e.kind() == ErrorKind::Conflict => Some(CONFLICT_RETRY),
-                _ if waiting => Some(backoff.map_or(BACKOFF.0, |b| (b * 2).min(BACKOFF.1))),
-                _ => None,
-            };
-        }
-        rang = false;
-        match backoff {
-            // Backing off: a new delivery does not shorten the pause (the flow is busy or away).
-            Some(pause) => {
-                tracing::debug!(connection = %name, ?pause, "announced orders are waiting; trying again");
-                tokio::select! {
-                    biased;
-                    _ = stop.wait_for(|s| *s) => break,
-                    () = tokio::time::sleep(pause) => {}
-                }
-            }
-            None => tokio::select! {
-                biased;
-                _ = stop.wait_for(|s| *s) => break,
-                () = queue.notified() => rang = true,
-                () = tokio::time::sleep(IDLE_CHECK) => {}
-            },
-        }
+    let state = shared.state();
+    let mut work = InboxWork::new(
+        connection.name(),
+        state.clone(),
+        connection.webhooks.doorbell().clone(),
+    );
+    if replays_dead_letters {
+        work = work.replaying(state.clone());
     }
-    if let Ok(items) = state.pending_inbox(&name, ORDERS, 1).await
-        && !items.is_empty()
-    {
-        tracing::info!(
-            connection = %name,
-            "stopping with announced orders waiting; they stay in the inbox for the next start"
-        );
-    }
-}
-
-/// Whether an idle worker has something to run for: announcements in the inbox, or (without a poll
-/// schedule) dead letters that are due.
-async fn has_work(state: &dyn StateStore, connection: &str, replays_dead_letters: bool) -> bool {
-    let inbox = state.pending_inbox(connection, ORDERS, 1).await;
-    if inbox.as_ref().map_or(true, |items| !items.is_empty()) {
-        return true;
-    }
-    replays_dead_letters
-        && state
-            .due_dead_letters(connection, ORDERS, chrono::Utc::now())
-            .await
-            .map_or(true, |due| !due.is_empty())
+    let stopped = async move {
+        let _ = stop.wait_for(|s| *s).await;
+    };
+    let runner = &connection.runner;
+    work_inbox(work, stopped, || {
+        let request = RunRequest {
+            intake: Intake::Inbox,
+            dry_run: false,
+        };
+        runner.run(request, Trigger::Webhook)
+    })
+    .await;
 }
 
 /// Make sure the shop posts `orders/created` and `orders/updated` to `{public_url}/webhooks/lightspeed`
@@ -296,19 +149,6 @@ mod tests {
             "language": { "id": 1, "code": "nl" }, "format": "json", "address": address,
         }))
         .unwrap()
-    }
-
-    #[test]
-    fn unreadable_bodies_are_described_without_quoting_them() {
-        let mut headers = HeaderMap::new();
-        headers.insert("x-shop-id", "1".parse().unwrap());
-        headers.insert("x-event", "orders/created".parse().unwrap());
-        let body = br#"{"order":{"id":"x","email":"jan@example.nl"}}"#;
-        let error = WebhookEvent::from_verified_parts(&headers, body).unwrap_err();
-        assert!(error.to_string().contains("jan@example.nl"), "{error}");
-        let reason = unreadable(&error);
-        assert!(!reason.contains("jan@example.nl"), "{reason}");
-        assert!(reason.contains("order"), "{reason}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The per-connection webhook doorbell: de-duplication of repeated deliveries and the wake-up of the
-//! connection's worker.
+//! connection's inbox worker.
 //!
 //! The order ids themselves wait in the state store's inbox (durable, so a crash loses none; an id
 //! already waiting is not queued twice there). This keeps only what is cheap to lose: an identical
@@ -71,12 +71,12 @@ impl Recent {
 
 /// A connection's webhook doorbell.
 #[derive(Debug, Default)]
-pub struct OrderQueue {
+pub struct Doorbell {
     recent: Mutex<Recent>,
     wake: Notify,
 }
 
-impl OrderQueue {
+impl Doorbell {
     /// A doorbell with nothing seen yet.
     pub fn new() -> Self {
         Self::default()
@@ -104,7 +104,7 @@ impl OrderQueue {
         self.wake.notify_one();
     }
 
-    /// Wait until the worker is woken (returns at once when a wake-up is pending).
+    /// Wait until the doorbell rings (returns at once when a ring is pending).
     pub async fn notified(&self) {
         self.wake.notified().await;
     }
@@ -162,7 +162,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn ringing_wakes_the_worker() {
-        let q = std::sync::Arc::new(OrderQueue::new());
+        let q = std::sync::Arc::new(Doorbell::new());
         let waiter = tokio::spawn({
             let q = q.clone();
             async move { q.notified().await }
