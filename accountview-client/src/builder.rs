@@ -11,10 +11,10 @@ use crate::auth::{DEFAULT_SCOPES, MemoryTokenStore, OAuthConfig, TokenManager, T
 use crate::client::{AccountViewClient, Shared};
 use crate::error::{Error, Result};
 use crate::http::HttpCore;
-use crate::retry::RetryPolicy;
-use crate::stats::StatsCounters;
 use crate::transport::{ReqwestTransport, Transport};
 use crate::validate::FieldFacts;
+use koppel_http::RetryPolicy;
+use koppel_http::StatsCounters;
 
 /// Default API base.
 pub const DEFAULT_BASE_URL: &str = "https://www.accountview.net/api/v3";

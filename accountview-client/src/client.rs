@@ -16,10 +16,10 @@ use crate::dataset::DataSet;
 use crate::error::{Error, Result};
 use crate::http::{HttpCore, classify_data_response};
 use crate::query::Query;
-use crate::stats::ClientStats;
 use crate::transport::{HttpRequest, HttpResponse};
 use crate::validate::{FieldFacts, WriteMode};
 use crate::write::WriteRequest;
+use koppel_http::ClientStats;
 
 /// Header naming the administration of a data call.
 const X_COMPANY: &str = "x-company";
@@ -55,7 +55,6 @@ impl fmt::Debug for AccountViewClient {
             .field("base_url", &self.inner.shared.base_url.as_str())
             .field("company_id", &self.inner.company_id)
             .field("oauth", self.inner.shared.tokens.config())
-            .field("transport", &self.inner.shared.http.transport)
             .field("timeout", &self.inner.shared.http.timeout)
             .field("retry", &self.inner.shared.http.retry)
             .finish_non_exhaustive()
@@ -213,7 +212,7 @@ impl AccountViewClient {
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("application/json; charset=utf-8"),
                 );
-                request.body = Some(body.clone());
+                request.body = body.clone();
             }
             let span = tracing::debug_span!(
                 "accountview.request",

@@ -318,6 +318,21 @@ impl Error {
     }
 }
 
+impl From<koppel_http::TransportError> for Error {
+    fn from(e: koppel_http::TransportError) -> Self {
+        match e.kind() {
+            koppel_http::TransportErrorKind::Timeout => Error::Timeout,
+            _ => {
+                let sent = e.may_have_been_sent();
+                Error::Transport {
+                    source: e.into_source(),
+                    sent,
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,17 +8,26 @@ use http::StatusCode;
 use serde::Deserialize;
 
 use crate::error::{Error, Result, snippet};
-use crate::retry::RetryPolicy;
-use crate::stats::StatsCounters;
 use crate::transport::{HttpRequest, HttpResponse, Transport};
+use koppel_http::RetryPolicy;
+use koppel_http::StatsCounters;
 
 /// The transport plus the policies every request follows.
-#[derive(Debug)]
 pub(crate) struct HttpCore {
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) stats: StatsCounters,
+}
+
+impl std::fmt::Debug for HttpCore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpCore")
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
 }
 
 impl HttpCore {

@@ -61,11 +61,8 @@ mod http;
 pub mod paging;
 pub mod query;
 pub mod records;
-mod retry;
-mod stats;
 #[cfg(feature = "sync")]
 pub mod sync;
-pub mod transport;
 pub mod validate;
 pub mod write;
 
@@ -78,17 +75,19 @@ pub use client::AccountViewClient;
 pub use dataset::{DataSet, Row};
 pub use discovery::{BusinessObjectInfo, FieldDictionaryEntry, TableDictionaryEntry};
 pub use error::{Error, Result, ValidationProblem};
+/// The swappable HTTP layer (from the shared core).
+pub use koppel_http::transport;
+/// The HTTP core shared with `lightspeed-client`: one transport adapter serves both clients.
+pub use koppel_http::{
+    ClientStats, HttpRequest, HttpResponse, ReqwestTransport, RetryPolicy, Transport,
+    TransportError, TransportErrorKind,
+};
 pub use paging::{Page, QueryCall};
 pub use query::{Filter, FilterOperator, FilterValue, Query, SortOrder};
 pub use records::{
     Article, ArticleGroup, Company, Debtor, DeliveryAddress, Journal, JournalLine, JournalPage,
     JournalPosting, JournalPostings, LedgerAccount, Record, Records, SalesOrder, SalesOrderHeader,
     SalesOrderLine, SalesOrders, VatCode, WritableRecord,
-};
-pub use retry::RetryPolicy;
-pub use stats::ClientStats;
-pub use transport::{
-    HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError, TransportErrorKind,
 };
 pub use validate::{CaseRule, FieldFact, FieldFacts, OverflowPolicy, WriteMode};
 pub use write::{FieldDef, FieldType, TableWrite, WriteRequest, WriteRow, WriteValue};

@@ -2,10 +2,12 @@
 //!
 //! Pages are fetched only when polled. The stream stops on a short or empty page (AccountView's "no
 //! records" answer, or an empty-bodied 404 on a later page, counts as empty: see
-//! [`AccountViewClient::read`]), after `max_pages`, or when a page repeats the previous one (a server
-//! that ignores `PageNumber` would otherwise loop forever).
+//! [`AccountViewClient::read`]), after `max_pages`, or when a page repeats any earlier one (a server
+//! that ignores `PageNumber` would otherwise loop forever; the guard is the one
+//! `lightspeed-client` uses, [`koppel_http::RepeatGuard`]).
 
 use futures::stream::{self, Stream, TryStreamExt};
+use koppel_http::RepeatGuard;
 
 use crate::client::AccountViewClient;
 use crate::dataset::{DataSet, Row};
@@ -39,7 +41,7 @@ struct PagerState {
     next: u32,
     fetched: u32,
     max_pages: Option<u32>,
-    previous: Option<Vec<Row>>,
+    seen: RepeatGuard,
     done: bool,
 }
 
@@ -52,6 +54,15 @@ fn result_rows(query: &Query, data: &DataSet) -> Vec<Row> {
             .map(|(_, rows)| rows.to_vec())
             .unwrap_or_default(),
     }
+}
+
+/// A page's identity: its rows as JSON text, hashed (values are JSON, which has no `Hash`).
+fn fingerprint(rows: &[Row]) -> u64 {
+    let text: Vec<String> = rows
+        .iter()
+        .map(|row| serde_json::to_string(row).unwrap_or_default())
+        .collect();
+    koppel_http::paging::fingerprint(&text)
 }
 
 impl QueryCall {
@@ -77,7 +88,7 @@ impl QueryCall {
             query: self.query,
             fetched: 0,
             max_pages: self.max_pages,
-            previous: None,
+            seen: RepeatGuard::new(),
             done: false,
         };
         stream::try_unfold(state, |mut st| async move {
@@ -92,17 +103,16 @@ impl QueryCall {
             if rows.is_empty() {
                 return Ok(None);
             }
-            if st.previous.as_ref() == Some(&rows) {
+            if !st.seen.first_time(fingerprint(&rows)) {
                 tracing::warn!(
                     business_object = st.query.business_object(),
                     page = number,
-                    "page repeats the previous one; stopping (server may ignore PageNumber)"
+                    "page repeats an earlier one; stopping (server may ignore PageNumber)"
                 );
                 return Ok(None);
             }
             let page_size = usize::try_from(st.query.get_page_size()).unwrap_or(usize::MAX);
             st.done = rows.len() < page_size;
-            st.previous = Some(rows.clone());
             st.next = number.saturating_add(1);
             Ok(Some((Page { number, data, rows }, st)))
         })

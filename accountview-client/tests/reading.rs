@@ -164,6 +164,33 @@ async fn a_repeated_page_stops_the_stream() {
 }
 
 #[tokio::test]
+async fn a_page_that_repeats_an_earlier_one_stops_the_stream() {
+    let server = MockServer::start().await;
+    // A server that serves two pages in turn whatever PageNumber asks: page 3 is page 1 again.
+    for page in 1..=8 {
+        let rows: &[&str] = if page % 2 == 1 {
+            &["A1", "A2"]
+        } else {
+            &["B1", "B2"]
+        };
+        Mock::given(method("GET"))
+            .and(path(DATA))
+            .and(query_param("PageNumber", page.to_string()))
+            .respond_with(articles(rows))
+            .mount(&server)
+            .await;
+    }
+    let client = client_for(&server);
+    let rows = client
+        .query(Query::new("AK1").page_size(2))
+        .collect()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 4, "pages 1 and 2, once each");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
 async fn max_pages_bounds_the_stream() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

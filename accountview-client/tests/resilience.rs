@@ -91,7 +91,7 @@ async fn reads_back_off_with_capped_jitter_between_attempts() {
         .max_attempts(4)
         .initial_backoff(Duration::from_secs(1))
         .max_backoff(Duration::from_secs(2));
-    let client = client_on(Arc::clone(&transport), policy.clone());
+    let client = client_on(Arc::clone(&transport), policy);
     let started = Instant::now();
     let err = client.read(&Query::new("AK1")).await.unwrap_err();
     let waited = started.elapsed();

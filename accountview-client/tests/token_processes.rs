@@ -216,7 +216,7 @@ fn client_with(transport: Arc<FnTransport>, store: Arc<dyn TokenStore>) -> Accou
 async fn serve(rotation: &Rotation, request: &HttpRequest, latency: Duration) -> HttpResponse {
     if request.url.path().ends_with("/token") {
         tokio::time::sleep(latency).await;
-        let (status, body) = rotation.answer(request.body.as_deref().unwrap_or_default());
+        let (status, body) = rotation.answer(&request.body);
         return json_response(status, &body);
     }
     let bearer = request

@@ -14,8 +14,8 @@ use crate::models::enums::open_enum;
 use crate::ratelimit::limiter::RateLimiter;
 use crate::ratelimit::{RateLimitConfig, RateLimitSnapshot};
 use crate::retry::RetryPolicy;
-use crate::stats::{ClientStats, Stats};
 use crate::transport::{ReqwestTransport, Transport};
+use koppel_http::{ClientStats, StatsCounters as Stats};
 
 open_enum! {
     /// The Lightspeed eCom cluster a shop lives on. Store it per connected shop; never derive it

@@ -15,8 +15,8 @@ use crate::client::LightspeedClient;
 use crate::envelope::{self, Decoded, WriteEnvelope};
 use crate::error::{Error, Result};
 use crate::ratelimit::RateWindow;
-use crate::retry::is_idempotent;
 use crate::transport::{HttpRequest, HttpResponse, TransportErrorKind};
+use koppel_http::RetryPolicy;
 
 /// A request body.
 #[derive(Debug, Clone)]
@@ -130,19 +130,15 @@ impl LightspeedClient {
             Body::Json(b) => b.clone(),
             Body::Multipart { bytes, .. } => bytes.clone(),
         };
-        let idempotent = is_idempotent(&method);
+        let idempotent = koppel_http::is_idempotent(&method);
         let policy = inner.retry;
         let mut retries: u32 = 0;
 
         loop {
             let permit = inner.limiter.acquire(&inner.stats).await?;
-            let request = HttpRequest {
-                method: method.clone(),
-                url: url.clone(),
-                headers: headers.clone(),
-                body: body_bytes.clone(),
-                timeout: inner.timeout,
-            };
+            let request = HttpRequest::new(method.clone(), url.clone(), inner.timeout)
+                .with_headers(headers.clone())
+                .with_body(body_bytes.clone());
             let attempt = retries + 1;
             let span = tracing::debug_span!(
                 "lightspeed.request",
@@ -178,7 +174,7 @@ impl LightspeedClient {
                             sent: was_sent,
                         }
                     };
-                    (error, !was_sent || idempotent)
+                    (error, RetryPolicy::may_repeat(&method, was_sent))
                 }
                 Ok(Ok(response)) => {
                     permit.complete(response.status, &response.headers);
@@ -198,13 +194,13 @@ impl LightspeedClient {
                         let hint = inner.limiter.wait_after_429(&response.headers);
                         let max_wait = inner.limiter.config().max_wait;
                         if let Some((wait, window)) = hint {
-                            if wait > max_wait || retries >= policy.max_retries {
+                            if wait > max_wait || !policy.allows_another(attempt) {
                                 return Err(Error::RateLimited {
                                     retry_after: Some(wait),
                                     window,
                                 });
                             }
-                        } else if retries >= policy.max_retries {
+                        } else if !policy.allows_another(attempt) {
                             return Err(Error::RateLimited {
                                 retry_after: None,
                                 window: None,
@@ -213,7 +209,7 @@ impl LightspeedClient {
                         // Without any hint, wait at least a second: an immediate retry would
                         // almost surely be rejected again.
                         let (wait, window) = hint
-                            .unwrap_or((policy.backoff(retries).max(Duration::from_secs(1)), None));
+                            .unwrap_or((policy.backoff(attempt).max(Duration::from_secs(1)), None));
                         // A 429 without window information is attributed to the 5-minute window.
                         let window = window.unwrap_or(RateWindow::FiveMinutes);
                         span.in_scope(
@@ -233,8 +229,8 @@ impl LightspeedClient {
                 }
             };
 
-            if retry_allowed && retries < policy.max_retries {
-                let delay = policy.backoff(retries);
+            if retry_allowed && policy.allows_another(attempt) {
+                let delay = policy.backoff(attempt);
                 span.in_scope(|| {
                     tracing::debug!(error = %error, ?delay, retry = retries + 1, "retrying");
                 });

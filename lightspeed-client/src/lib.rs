@@ -68,11 +68,8 @@ pub mod models;
 mod multipart;
 pub mod ratelimit;
 pub mod resources;
-pub mod retry;
 pub mod scan;
 pub mod serde_util;
-mod stats;
-pub mod transport;
 pub mod webhook;
 
 #[cfg(feature = "sync")]
@@ -85,12 +82,18 @@ pub use client::{
 pub use entity::{Creatable, Deletable, Entity, Keys, Updatable};
 pub use error::{Error, Result};
 pub use handler::Handler;
+/// Retries: the shared [`RetryPolicy`] and which requests may be repeated.
+pub use koppel_http::retry;
+/// The swappable HTTP layer (from the shared core).
+pub use koppel_http::transport;
+/// The HTTP core shared with `accountview-client`: one transport adapter serves both clients.
+pub use koppel_http::{
+    ClientStats, HttpRequest, HttpResponse, ReqwestTransport, RetryPolicy, Transport,
+    TransportError, TransportErrorKind,
+};
 pub use list::{ListRequest, MAX_LIMIT, Page, format_filter_time};
 pub use ratelimit::{RateLimitConfig, RateLimitObserver, RateLimitSnapshot, RateWindow};
-pub use retry::RetryPolicy;
 pub use scan::{ScanStats, Scanned, Timestamped, WindowScan};
-pub use stats::ClientStats;
-pub use transport::{HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError};
 
 /// Re-exported so callers can name methods for [`LightspeedClient::request`].
 pub use http::Method;

@@ -5,14 +5,12 @@
 //! (with a warning) when a page repeats one already seen, so a server that ignores `page` cannot
 //! make it loop forever.
 
-use std::collections::HashSet;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 
 use chrono::{DateTime, TimeZone, Utc};
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use http::Method;
+use koppel_http::RepeatGuard;
 
 use crate::client::LightspeedClient;
 use crate::entity::{Entity, Keys};
@@ -237,7 +235,7 @@ impl<T: Entity> ListRequest<T> {
         let state = PagerState {
             request: self.clone(),
             next: Some(self.start_page),
-            seen: HashSet::new(),
+            seen: RepeatGuard::new(),
             fetched: 0,
         };
         stream::try_unfold(state, |mut st| async move {
@@ -252,7 +250,7 @@ impl<T: Entity> ListRequest<T> {
             if page.items.is_empty() {
                 return Ok(None);
             }
-            if !st.seen.insert(fingerprint(&page.items)) {
+            if !st.seen.first_time(fingerprint(&page.items)) {
                 tracing::warn!(
                     path = %st.request.path,
                     page = page_no,
@@ -287,7 +285,7 @@ impl<T: Entity> ListRequest<T> {
 struct PagerState<T> {
     request: ListRequest<T>,
     next: Option<u32>,
-    seen: HashSet<u64>,
+    seen: RepeatGuard,
     fetched: u32,
 }
 
@@ -295,9 +293,7 @@ struct PagerState<T> {
 fn fingerprint<T: Entity>(items: &[T]) -> u64 {
     let mut ids: Vec<u64> = items.iter().map(|i| i.id().unwrap_or(u64::MAX)).collect();
     ids.sort_unstable();
-    let mut hasher = DefaultHasher::new();
-    ids.hash(&mut hasher);
-    hasher.finish()
+    koppel_http::paging::fingerprint(&ids)
 }
 
 #[cfg(test)]

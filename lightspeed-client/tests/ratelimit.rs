@@ -339,7 +339,7 @@ async fn a_persistent_429_ends_as_rate_limited_after_the_retry_budget() {
     let client = client(
         transport.clone(),
         RateLimitConfig::new(),
-        RetryPolicy::new().max_retries(2),
+        RetryPolicy::new().max_attempts(3),
     );
     let err = client.orders().count().await.unwrap_err();
     assert!(matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d == secs(1)));
@@ -432,9 +432,12 @@ async fn a_get_is_retried_after_a_sent_then_failed_request_and_5xx() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn backoff_is_bounded_and_gives_up_after_max_retries() {
+async fn backoff_is_bounded_and_gives_up_after_max_attempts() {
     let transport = FakeTransport::new(|_, _| Ok(reply(500, &[], "")));
-    let policy = RetryPolicy::new().max_retries(3).base(secs(1)).cap(secs(2));
+    let policy = RetryPolicy::new()
+        .max_attempts(4)
+        .initial_backoff(secs(1))
+        .max_backoff(secs(2));
     let client = client(transport.clone(), RateLimitConfig::new(), policy);
     let err = client.orders().count().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
@@ -454,7 +457,7 @@ async fn timeouts_are_always_on_and_retried_only_when_safe() {
     let get_client = client(
         transport.clone(),
         RateLimitConfig::new(),
-        RetryPolicy::new().max_retries(1),
+        RetryPolicy::new().max_attempts(2),
     );
     let err = get_client.orders().count().await.unwrap_err();
     assert!(matches!(err, Error::Timeout), "{err:?}");

@@ -421,7 +421,7 @@ impl TokenManager {
                 header::ACCEPT,
                 header::HeaderValue::from_static("application/json"),
             );
-            request.body = Some(body.clone().into());
+            request.body = body.clone().into();
             let result = match http.send_once(request).await {
                 Ok(response) => {
                     parse_token_response(response.status, &response.body, previous_refresh)

@@ -174,12 +174,7 @@ impl AccountViewLedger {
     /// The client's request counters as a run report wants them (AccountView has no rate-limit
     /// headers, so nothing is throttled).
     pub(super) fn usage(&self) -> ApiStats {
-        let stats = self.client.stats();
-        ApiStats {
-            requests: stats.requests,
-            retries: stats.retries,
-            ..ApiStats::default()
-        }
+        self.client.stats().into()
     }
 
     /// Where a kind of booking lives: business object, table, reference column, number columns and

@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use super::headers::{ReportedWindows, parse_rate_headers, parse_retry_after};
 use super::{RateLimitConfig, RateLimitSnapshot, RateWindow, WindowSnapshot};
 use crate::error::Error;
-use crate::stats::Stats;
+use koppel_http::StatsCounters as Stats;
 
 /// How close to a window's start a report of "exhausted" is suspected to be stale. The official
 /// limiter notes that just after a reset the API may report the new reset time while `Remaining`

@@ -18,6 +18,7 @@
 //! `invoices.resource.embedded`, `items.resource.embedded`), so `raw` is always the whole record.
 //!
 //! ```no_run
+//! use futures::TryStreamExt;
 //! use lightspeed_client::sync::{LightspeedShop, ShopOptions};
 //! use lightspeed_client::{Cluster, LightspeedClient};
 //! use sync_core::domain::OrderFilter;
@@ -32,10 +33,11 @@
 //! let options = ShopOptions { currency: Some("EUR".into()), ..ShopOptions::default() };
 //! let shop = LightspeedShop::new(client, options)?;
 //!
-//! // Paid orders changed in the last hour: summaries without lines, 250 per request.
+//! // Orders changed in the last hour: a lazy stream of summaries without lines.
 //! let now = chrono::Utc::now();
 //! let window = ReadWindow::new(Some(now - chrono::Duration::hours(1)), now);
-//! for summary in shop.changed_orders(&window, &OrderFilter::default()).await? {
+//! let mut summaries = shop.changed_orders(&window, &OrderFilter::default());
+//! while let Some(summary) = summaries.try_next().await? {
 //!     // The complete order, with lines, only for the ones worth booking.
 //!     if let Some(order) = shop.fetch_order(&summary.source_id).await? {
 //!         println!("{} {}: {} lines, {}", order.number, order.payment_status, order.lines.len(), order.totals.incl);

@@ -48,13 +48,7 @@ impl LightspeedShop {
     /// The client's request counters as sync-core's API usage (clones share them, so the order source
     /// and the stock target report the same figures).
     pub(crate) fn usage(&self) -> sync_core::report::ApiStats {
-        let stats = self.client.stats();
-        sync_core::report::ApiStats {
-            requests: stats.requests,
-            retries: stats.retries,
-            throttled: stats.throttled,
-            throttle_wait: stats.throttle_wait,
-        }
+        self.client.stats().into()
     }
 }
 

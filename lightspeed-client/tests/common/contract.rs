@@ -22,7 +22,7 @@ pub fn client(server: &MockServer) -> LightspeedClient {
         .language("nl")
         .credentials(KEY, SECRET)
         .timeout(Duration::from_secs(10))
-        .retry(RetryPolicy::new().base(Duration::from_millis(10)))
+        .retry(RetryPolicy::new().initial_backoff(Duration::from_millis(10)))
         .rate_limit(RateLimitConfig::new().max_wait(Duration::from_secs(10)))
         .build()
         .unwrap()

@@ -97,11 +97,7 @@ pub fn reply(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse 
             HeaderValue::from_str(v).unwrap(),
         );
     }
-    HttpResponse {
-        status: StatusCode::from_u16(status).unwrap(),
-        headers: map,
-        body: Bytes::from(body.to_owned()),
-    }
+    HttpResponse::new(StatusCode::from_u16(status).unwrap(), body.to_owned()).with_headers(map)
 }
 
 /// Rate-limit headers for one response.
